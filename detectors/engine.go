@@ -1,0 +1,291 @@
+package detectors
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+	"github.com/wasilibs/go-re2"
+
+	"github.com/secretsweep/secretsweep/entropy"
+)
+
+// Finding is one secret found in one file. Offsets are into the scanned content;
+// Line, Column, EndLine and EndColumn are 1-based, columns count bytes, and the end
+// is inclusive (the last byte of the secret).
+type Finding struct {
+	RuleID      string
+	Description string
+	Severity    string
+	Tags        []string
+	Generic     bool
+
+	Path                             string
+	Line, Column, EndLine, EndColumn int
+	Start, End                       int
+
+	Secret  string
+	Entropy float64
+	// Detector names what raised the candidate: "regex" or a built-in detector.
+	Detector string
+	// Decoded is set when the secret was found in decoded text (base64, a notebook cell).
+	Decoded bool
+}
+
+// Engine runs a compiled rule set over file contents. It is safe for concurrent use:
+// rules are compiled once, lazily, on the first file whose keywords need them.
+type Engine struct {
+	rules  []*rule
+	ac     ahocorasick.AhoCorasick
+	kwRule [][]int // automaton pattern index -> rule indexes
+	always []int   // regex rules without keywords
+	hasKW  bool
+	// structured are the rules served by built-in detectors, keyed by detector name.
+	structured map[string]*rule
+}
+
+type rule struct {
+	spec    *RuleSpec
+	generic bool
+
+	once sync.Once
+	re   *re2.Regexp
+	path *re2.Regexp
+	err  error
+}
+
+func (r *rule) compile() error {
+	r.once.Do(func() {
+		if r.spec.Regex != "" {
+			r.re, r.err = re2.Compile(r.spec.Regex)
+			if r.err != nil {
+				r.err = fmt.Errorf("rule %q: regex: %v", r.spec.ID, r.err)
+				return
+			}
+		}
+		if r.spec.Path != "" {
+			r.path, r.err = re2.Compile(r.spec.Path)
+			if r.err != nil {
+				r.err = fmt.Errorf("rule %q: path: %v", r.spec.ID, r.err)
+			}
+		}
+	})
+	return r.err
+}
+
+// NewEngine builds an engine for cfg. It compiles no regex: each is compiled on
+// first use, so that a scan of one small file costs only the rules it needs.
+func NewEngine(cfg *Config) (*Engine, error) {
+	e := &Engine{structured: map[string]*rule{}}
+	kwIndex := map[string]int{}
+	var patterns []string
+	for i := range cfg.Rules {
+		spec := &cfg.Rules[i]
+		r := &rule{spec: spec, generic: slices.Contains(spec.Tags, "generic")}
+		idx := len(e.rules)
+		e.rules = append(e.rules, r)
+		if spec.Detector != "" {
+			e.structured[spec.Detector] = r
+			continue
+		}
+		if len(spec.Keywords) == 0 {
+			e.always = append(e.always, idx)
+			continue
+		}
+		for _, kw := range spec.Keywords {
+			p, ok := kwIndex[kw]
+			if !ok {
+				p = len(patterns)
+				kwIndex[kw] = p
+				patterns = append(patterns, kw)
+				e.kwRule = append(e.kwRule, nil)
+			}
+			if !slices.Contains(e.kwRule[p], idx) {
+				e.kwRule[p] = append(e.kwRule[p], idx)
+			}
+		}
+	}
+	if len(patterns) > 0 {
+		b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
+			AsciiCaseInsensitive: true,
+			MatchKind:            ahocorasick.StandardMatch,
+			DFA:                  true,
+		})
+		e.ac = b.Build(patterns)
+		e.hasKW = true
+	}
+	return e, nil
+}
+
+// Rules returns the number of rules.
+func (e *Engine) Rules() int { return len(e.rules) }
+
+// candidates returns, in rule order, the indexes of the regex rules whose keywords
+// occur in data (and those without keywords). This is the prefilter: it may name a
+// rule whose regex then finds nothing, but never leaves out one that would match.
+func (e *Engine) candidates(data []byte) []int {
+	var on []bool
+	var out []int
+	if e.hasKW {
+		it := e.ac.IterOverlappingByte(data)
+		for m := it.Next(); m != nil; m = it.Next() {
+			if on == nil {
+				on = make([]bool, len(e.rules))
+			}
+			for _, ri := range e.kwRule[m.Pattern()] {
+				if !on[ri] {
+					on[ri] = true
+					out = append(out, ri)
+				}
+			}
+		}
+	}
+	out = append(out, e.always...)
+	sort.Ints(out)
+	return out
+}
+
+// Scan runs every rule over one file's content and returns its findings ordered by
+// position. path is the file's path relative to the scanned root, with '/'
+// separators; rules with a path regex apply only where it matches.
+func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
+	var out []Finding
+	lines := lineIndex{data: data}
+	for _, ri := range e.candidates(data) {
+		r := e.rules[ri]
+		if err := r.compile(); err != nil {
+			return nil, err
+		}
+		if r.path != nil && !r.path.MatchString(path) {
+			continue
+		}
+		for _, m := range r.re.FindAllSubmatchIndex(data, -1) {
+			g := r.spec.SecretGroup
+			if 2*g+1 >= len(m) || m[2*g] < 0 {
+				continue
+			}
+			start, end := m[2*g], m[2*g+1]
+			secret := string(data[start:end])
+			if secret == "" {
+				continue
+			}
+			h := entropy.Shannon(secret)
+			if r.spec.Entropy > 0 && h < r.spec.Entropy {
+				continue
+			}
+			out = append(out, e.newFinding(r, path, &lines, start, end, secret, h, "regex"))
+		}
+	}
+	for _, d := range builtinOrder {
+		r, ok := e.structured[d.name]
+		if !ok {
+			continue
+		}
+		if err := r.compile(); err != nil {
+			return nil, err
+		}
+		if r.path != nil && !r.path.MatchString(path) {
+			continue
+		}
+		for _, c := range d.run(path, data) {
+			f := e.newFinding(r, path, &lines, c.Start, c.End, c.Secret, entropy.Shannon(c.Secret), d.name)
+			f.Decoded = c.Decoded
+			if c.Line > 0 {
+				f.Line, f.Column, f.EndLine, f.EndColumn = c.Line, c.Column, c.EndLine, c.EndColumn
+			}
+			out = append(out, f)
+		}
+	}
+	return dropShadowed(out), nil
+}
+
+func (e *Engine) newFinding(r *rule, path string, lines *lineIndex, start, end int, secret string, h float64, detector string) Finding {
+	f := Finding{
+		RuleID:      r.spec.ID,
+		Description: r.spec.Description,
+		Severity:    r.spec.Severity,
+		Tags:        r.spec.Tags,
+		Generic:     r.generic,
+		Path:        path,
+		Start:       start,
+		End:         end,
+		Secret:      secret,
+		Entropy:     h,
+		Detector:    detector,
+	}
+	f.Line, f.Column = lines.pos(start)
+	last := end - 1
+	if last < start {
+		last = start
+	}
+	f.EndLine, f.EndColumn = lines.pos(last)
+	return f
+}
+
+// dropShadowed orders findings by position and, where a generic rule's secret
+// overlaps a specific rule's secret, drops the generic finding; identical
+// (rule, span) duplicates are dropped too.
+func dropShadowed(fs []Finding) []Finding {
+	if len(fs) < 2 {
+		return fs
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.RuleID < b.RuleID
+	})
+	drop := make([]bool, len(fs))
+	for i := range fs {
+		for j := i + 1; j < len(fs) && fs[j].Start < fs[i].End; j++ {
+			a, b := &fs[i], &fs[j]
+			switch {
+			case a.RuleID == b.RuleID && a.Start == b.Start && a.End == b.End:
+				drop[j] = true
+			case a.Generic && !b.Generic:
+				drop[i] = true
+			case b.Generic && !a.Generic:
+				drop[j] = true
+			case a.Generic && b.Generic && a.Start == b.Start && a.End == b.End:
+				drop[j] = true
+			}
+		}
+	}
+	out := fs[:0]
+	for i := range fs {
+		if !drop[i] {
+			out = append(out, fs[i])
+		}
+	}
+	return out
+}
+
+// lineIndex turns byte offsets into 1-based line and column, building the table of
+// line starts only when a finding needs it.
+type lineIndex struct {
+	data   []byte
+	starts []int
+}
+
+func (l *lineIndex) pos(off int) (line, col int) {
+	if l.starts == nil {
+		l.starts = append(l.starts, 0)
+		for i := 0; ; {
+			j := bytes.IndexByte(l.data[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			l.starts = append(l.starts, i)
+		}
+	}
+	n := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
+	return n + 1, off - l.starts[n] + 1
+}
