@@ -1,0 +1,397 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/secretsweep/secretsweep/detectors"
+	"github.com/secretsweep/secretsweep/report"
+	"github.com/secretsweep/secretsweep/scan"
+)
+
+// Exit codes (DESIGN.md).
+const (
+	exitClean    = 0 // no findings
+	exitFindings = 1 // findings
+	exitError    = 2 // error or incomplete scan
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; otherwise the
+// module version from the build info is used.
+var version = ""
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+const usage = `secretsweep finds hardcoded secrets in git repositories, directories and stdin.
+
+Usage:
+  secretsweep history [flags] [PATH]   scan every blob in the history of the repository at PATH (default .)
+  secretsweep dir [flags] [PATH]       scan the files under PATH (default .)
+  secretsweep stdin [flags]            scan standard input
+  secretsweep version                  print the version
+
+Run 'secretsweep COMMAND --help' for the flags of a command.
+
+Exit status: 0 no findings, 1 findings, 2 error or incomplete scan.
+`
+
+// run is the whole program: it parses args, runs a command and returns the exit
+// code. It writes the report to stdout (or --output) and everything else to stderr.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "history", "dir", "stdin":
+		return runScan(ctx, cmd, rest, stdin, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
+		return exitClean
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return exitClean
+	}
+	fmt.Fprintf(stderr, "secretsweep: unknown command %q\n\n%s", cmd, usage)
+	return exitError
+}
+
+// options are the flags of the scan commands.
+type options struct {
+	config         string
+	format         string
+	output         string
+	showSecrets    bool
+	maxBlobSize    int64
+	workers        int
+	fingerprintKey string
+	noIgnore       bool   // dir
+	stdinPath      string // stdin
+	noColor        bool
+}
+
+// sizeFlag parses sizes such as 1048576, 10MB, 512KiB or 1G.
+type sizeFlag struct{ n *int64 }
+
+func (s sizeFlag) String() string {
+	if s.n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*s.n, 10)
+}
+
+func (s sizeFlag) Set(v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	*s.n = n
+	return nil
+}
+
+var sizeUnits = []struct {
+	suffix string
+	mult   int64
+}{
+	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
+	{"kb", 1000}, {"mb", 1000 * 1000}, {"gb", 1000 * 1000 * 1000},
+	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+}
+
+func parseSize(v string) (int64, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range sizeUnits {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n <= 0 || n*float64(mult) > 1<<50 {
+		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, or one with a unit such as 10MB or 512KiB)", v)
+	}
+	return int64(n * float64(mult)), nil
+}
+
+func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("secretsweep "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.config, "config", "", "config `file` (default: .secretsweep.toml at the scanned root, else the built-in rules)")
+	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	fs.StringVar(&o.output, "output", "", "write the report to `file` instead of stdout")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show secrets in full in the report (they are redacted by default)")
+	o.maxBlobSize = 10 << 20
+	fs.Var(sizeFlag{&o.maxBlobSize}, "max-blob-size", "skip files and blobs larger than `size` (bytes, or with a unit: 10MB, 512KiB)")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "number of scanning workers")
+	fs.StringVar(&o.fingerprintKey, "fingerprint-key", "", "`key` for the HMAC of fingerprints (default: the config's, else the repository's root commit id)")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colour in text output (also: NO_COLOR set)")
+	switch cmd {
+	case "dir":
+		fs.BoolVar(&o.noIgnore, "no-ignore", false, "also scan files that .gitignore excludes")
+	case "stdin":
+		fs.StringVar(&o.stdinPath, "path", "stdin", "file `name` to give the input, for path-based rules and file-type detection")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: secretsweep %s [flags]%s\n\nFlags:\n", cmd, map[bool]string{true: " [PATH]", false: ""}[cmd != "stdin"])
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseInterleaved parses flags that may come before or after positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// usageError is a bad flag or argument: reported with a hint, exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func runScan(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlagSet(cmd, &o, stderr)
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitClean
+	}
+	if err != nil {
+		return exitError // the flag package has printed the problem and the usage
+	}
+	if err := o.check(cmd, pos); err != nil {
+		fmt.Fprintf(stderr, "secretsweep %s: %v\n", cmd, err)
+		return exitError
+	}
+	root := "."
+	if len(pos) == 1 {
+		root = pos[0]
+	}
+	start := time.Now()
+	res, err := scanCommand(ctx, cmd, root, &o, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "secretsweep %s: %v\n", cmd, err)
+		return exitError
+	}
+	if err := writeReport(&o, res.records, stdout); err != nil {
+		fmt.Fprintf(stderr, "secretsweep %s: writing report: %v\n", cmd, err)
+		return exitError
+	}
+	printSummary(stderr, res, time.Since(start), o.maxBlobSize)
+	if len(res.incomplete) > 0 {
+		for _, m := range res.incomplete {
+			fmt.Fprintf(stderr, "secretsweep %s: error: %s\n", cmd, m)
+		}
+		fmt.Fprintf(stderr, "secretsweep %s: the scan is incomplete: part of the input could not be read\n", cmd)
+		return exitError
+	}
+	if len(res.records) > 0 {
+		return exitFindings
+	}
+	return exitClean
+}
+
+func (o *options) check(cmd string, pos []string) error {
+	if cmd == "stdin" && len(pos) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q: stdin reads standard input", pos[0])}
+	}
+	if len(pos) > 1 {
+		return usageError{fmt.Sprintf("one PATH at most, got %d: %s", len(pos), strings.Join(pos, " "))}
+	}
+	if !slices.Contains(report.Formats, o.format) {
+		return usageError{fmt.Sprintf("unknown --format %q (want %s)", o.format, strings.Join(report.Formats, ", "))}
+	}
+	if o.workers < 1 {
+		return usageError{fmt.Sprintf("--workers must be at least 1, got %d", o.workers)}
+	}
+	return nil
+}
+
+// result is what a scan command produced.
+type result struct {
+	records []report.Record
+	stats   scan.Stats
+	// incomplete lists what could not be read; non-empty means exit 2.
+	incomplete []string
+	// blobsTotal is the number of unique blobs the source had (history only).
+	blobsTotal int
+	commits    int
+}
+
+// loadConfig finds the config: --config, else .secretsweep.toml at root, else the
+// embedded default.
+func loadConfig(o *options, root string) (*detectors.Config, error) {
+	file := o.config
+	if file == "" {
+		cand := filepath.Join(root, ".secretsweep.toml")
+		if st, err := os.Stat(cand); err == nil && !st.IsDir() {
+			file = cand
+		}
+	}
+	if file == "" {
+		return detectors.DefaultConfig()
+	}
+	return detectors.LoadConfigFile(file)
+}
+
+func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Reader) (*result, error) {
+	cfgRoot := root
+	if cmd == "stdin" {
+		cfgRoot = "."
+	}
+	cfg, err := loadConfig(o, cfgRoot)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := detectors.NewEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sc := &scan.Scanner{Engine: eng, Workers: o.workers}
+	key := o.fingerprintKey
+	if key == "" {
+		key = cfg.FingerprintKey
+	}
+	switch cmd {
+	case "history":
+		return scanHistory(ctx, sc, root, o, key)
+	case "dir":
+		return scanDir(ctx, sc, root, o, key)
+	default:
+		return scanStdin(ctx, sc, stdin, o, key)
+	}
+}
+
+// newRecord builds the reported form of a finding, redacting the secret unless
+// the user asked to see it.
+func newRecord(f *detectors.Finding, blob string, key []byte, show bool) report.Record {
+	secret := f.Secret
+	if !show {
+		secret = report.Redact(secret)
+	}
+	return report.Record{
+		Rule:        f.RuleID,
+		Description: f.Description,
+		Severity:    f.Severity,
+		Path:        f.Path,
+		Line:        f.Line,
+		Column:      f.Column,
+		EndLine:     f.EndLine,
+		EndColumn:   f.EndColumn,
+		Secret:      secret,
+		Fingerprint: report.Fingerprint(key, f.RuleID, f.Secret),
+		Entropy:     report.RoundEntropy(f.Entropy),
+		Blob:        blob,
+		Tags:        slices.Clone(f.Tags),
+		Decoded:     f.Decoded,
+	}
+}
+
+// defaultFingerprintKey keys fingerprints outside any repository.
+const defaultFingerprintKey = "secretsweep"
+
+func writeReport(o *options, rs []report.Record, stdout io.Writer) (err error) {
+	report.Sort(rs)
+	w := stdout
+	color := false
+	if o.output != "" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}()
+		w = f
+	} else {
+		color = !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+	}
+	err = report.Write(w, o.format, rs, color)
+	if errors.Is(err, errBrokenPipe) {
+		return nil // a reader that went away (| head) is not an error
+	}
+	return err
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func printSummary(w io.Writer, res *result, elapsed time.Duration, maxSize int64) {
+	st := res.stats
+	var b strings.Builder
+	fmt.Fprintf(&b, "scanned %d blobs (%s)", st.Blobs, humanBytes(st.Bytes))
+	if res.commits > 0 {
+		fmt.Fprintf(&b, " from %d commits", res.commits)
+	}
+	fmt.Fprintf(&b, " in %s", elapsed.Round(time.Millisecond))
+	var skipped []string
+	if st.Binary > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d binary", st.Binary))
+	}
+	if st.Oversized > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d over %s", st.Oversized, humanBytes(maxSize)))
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(&b, "; skipped %s", strings.Join(skipped, ", "))
+	}
+	fmt.Fprintf(&b, "; %d findings\n", len(res.records))
+	if st.Oversized > 0 {
+		fmt.Fprintf(&b, "warning: %d files or blobs over --max-blob-size %s were not scanned: %s", st.Oversized, humanBytes(maxSize), strings.Join(st.OversizedPaths, ", "))
+		if int64(len(st.OversizedPaths)) < st.Oversized {
+			fmt.Fprintf(&b, " and %d more", st.Oversized-int64(len(st.OversizedPaths)))
+		}
+		b.WriteByte('\n')
+	}
+	io.WriteString(w, b.String())
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

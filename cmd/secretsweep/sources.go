@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/secretsweep/secretsweep/detectors"
+	"github.com/secretsweep/secretsweep/fswalk"
+	"github.com/secretsweep/secretsweep/gitwalk"
+	"github.com/secretsweep/secretsweep/scan"
+)
+
+var errBrokenPipe = syscall.EPIPE
+
+// fingerprintKey returns the key for fingerprints: the explicit one, else the root
+// commit id of the repository at root, else a fixed default.
+func fingerprintKey(explicit, root string) []byte {
+	if explicit != "" {
+		return []byte(explicit)
+	}
+	if repo, err := gitwalk.Open(root); err == nil {
+		defer repo.Close()
+		if id, ok, err := repo.RootCommit(); err == nil && ok {
+			return []byte(id)
+		}
+	}
+	return []byte(defaultFingerprintKey)
+}
+
+// scanDir scans the files under root; each occurrence is a finding.
+func scanDir(ctx context.Context, sc *scan.Scanner, root string, o *options, key string) (*result, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", root, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", root)
+	}
+	fkey := fingerprintKey(key, root)
+	res := &result{}
+	items := make(chan *scan.Item, 64)
+	var walkErrs []string
+	var mu sync.Mutex
+	walkDone := make(chan error, 1)
+	go func() {
+		defer close(items)
+		walkDone <- fswalk.Walk(ctx, root, fswalk.Options{NoIgnore: o.noIgnore}, func(f fswalk.File) error {
+			it := &scan.Item{Paths: []string{f.Rel}, Size: f.Size}
+			if f.Size > o.maxBlobSize {
+				it.Oversized = true
+			} else {
+				abs, rel, max := f.Abs, f.Rel, o.maxBlobSize
+				it.Load = func() ([]byte, error) { return readFileCapped(abs, rel, max) }
+			}
+			select {
+			case items <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, func(err error) {
+			mu.Lock()
+			walkErrs = append(walkErrs, err.Error())
+			mu.Unlock()
+		})
+	}()
+	stats, err := sc.Run(ctx, items, func(r *scan.Result) {
+		for _, fs := range r.Findings {
+			for i := range fs {
+				res.records = append(res.records, newRecord(&fs[i], r.Item.Blob, fkey, o.showSecrets))
+			}
+		}
+	})
+	if werr := <-walkDone; werr != nil && err == nil {
+		err = werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.stats = stats
+	res.incomplete = append(walkErrs, stats.ErrorMessages...)
+	return res, nil
+}
+
+// readFileCapped reads a file that was under the cap when listed; a file that
+// grew past it since is read only up to the cap plus one byte and reported.
+func readFileCapped(abs, rel string, max int64) ([]byte, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("reading %s: the file grew past --max-blob-size while being scanned", rel)
+	}
+	return data, nil
+}
+
+// scanStdin scans standard input as one file named o.stdinPath.
+func scanStdin(ctx context.Context, sc *scan.Scanner, stdin io.Reader, o *options, key string) (*result, error) {
+	data, err := io.ReadAll(io.LimitReader(stdin, o.maxBlobSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	it := &scan.Item{Paths: []string{filepath.ToSlash(o.stdinPath)}, Data: data, Size: int64(len(data))}
+	if int64(len(data)) > o.maxBlobSize {
+		it.Data, it.Oversized = nil, true
+	}
+	fkey := fingerprintKey(key, ".")
+	res := &result{}
+	items := make(chan *scan.Item, 1)
+	items <- it
+	close(items)
+	stats, err := sc.Run(ctx, items, func(r *scan.Result) {
+		for _, fs := range r.Findings {
+			for i := range fs {
+				res.records = append(res.records, newRecord(&fs[i], r.Item.Blob, fkey, o.showSecrets))
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.stats = stats
+	res.incomplete = stats.ErrorMessages
+	return res, nil
+}
+
+// occurrence is one (blob, finding) of a secret at a path in history.
+type occurrence struct {
+	blob plumbing.Hash
+	f    detectors.Finding
+}
+
+// identity is what a history finding is reported once for.
+type identity struct{ rule, secret, path string }
+
+// scanHistory scans every unique blob reachable from any ref once and reports
+// each (rule, secret, path) once, at the commit that first introduced it there.
+func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options, key string) (*result, error) {
+	repo, err := gitwalk.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer repo.Close()
+	ix, err := repo.Walk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fkey := []byte(key)
+	if key == "" {
+		fkey = []byte(defaultFingerprintKey)
+		if id, ok, err := repo.RootCommit(); err != nil {
+			return nil, err
+		} else if ok {
+			fkey = []byte(id)
+		}
+	}
+	res := &result{blobsTotal: ix.NumBlobs(), commits: ix.Commits()}
+
+	blobs := make(chan gitwalk.Blob, 2*sc.Workers)
+	items := make(chan *scan.Item, 2*sc.Workers)
+	readDone := make(chan error, 1)
+	go func() {
+		defer close(blobs)
+		readDone <- repo.ReadBlobs(ctx, ix, o.maxBlobSize, blobs)
+	}()
+	go func() {
+		defer close(items)
+		for b := range blobs {
+			items <- &scan.Item{Paths: ix.Paths(b.ID), Blob: b.ID.String(), Data: b.Data, Size: b.Size, Oversized: b.Skipped}
+		}
+	}()
+	groups := map[identity][]occurrence{}
+	stats, err := sc.Run(ctx, items, func(r *scan.Result) {
+		id := plumbing.NewHash(r.Item.Blob)
+		for path, fs := range r.Findings {
+			for _, f := range fs {
+				k := identity{f.RuleID, f.Secret, path}
+				groups[k] = append(groups[k], occurrence{blob: id, f: f})
+			}
+		}
+	})
+	readErr := <-readDone
+	if err != nil {
+		return nil, err
+	}
+	res.stats = stats
+	res.incomplete = stats.ErrorMessages
+	if readErr != nil {
+		res.incomplete = append(res.incomplete, readErr.Error())
+	}
+
+	headCache := map[plumbing.Hash][]byte{}
+	for k, occs := range groups {
+		best := -1
+		var bestCommit *gitwalk.Commit
+		for i, oc := range occs {
+			c, ok := ix.Origin(oc.blob, k.path)
+			if !ok {
+				continue
+			}
+			if bestCommit == nil || c.Order < bestCommit.Order || (c.Order == bestCommit.Order && oc.f.Start < occs[best].f.Start) {
+				best, bestCommit = i, c
+			}
+		}
+		if best < 0 {
+			return nil, fmt.Errorf("internal error: no commit holds blob %s at %s", occs[0].blob, k.path)
+		}
+		oc := occs[best]
+		rec := newRecord(&oc.f, oc.blob.String(), fkey, o.showSecrets)
+		rec.Commit = bestCommit.ID
+		rec.Author = bestCommit.Author
+		rec.Email = bestCommit.Email
+		if !bestCommit.When.IsZero() {
+			rec.Date = bestCommit.When.Format(time.RFC3339)
+		}
+		inHead, err := secretInHead(repo, ix, k, occs, headCache, o.maxBlobSize)
+		if err != nil {
+			res.incomplete = append(res.incomplete, err.Error())
+		}
+		rec.InHead = &inHead
+		res.records = append(res.records, rec)
+	}
+	return res, nil
+}
+
+// secretInHead reports whether HEAD's tree holds the secret at the same path.
+func secretInHead(repo *gitwalk.Repo, ix *gitwalk.Index, k identity, occs []occurrence, cache map[plumbing.Hash][]byte, max int64) (bool, error) {
+	hb, ok := ix.HeadBlob(k.path)
+	if !ok {
+		return false, nil
+	}
+	for _, oc := range occs {
+		if oc.blob == hb {
+			return true, nil
+		}
+	}
+	data, ok := cache[hb]
+	if !ok {
+		var err error
+		data, err = repo.ReadBlob(hb, max)
+		if errors.Is(err, gitwalk.ErrTooLarge) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		cache[hb] = data
+	}
+	return bytes.Contains(data, []byte(k.secret)), nil
+}
+

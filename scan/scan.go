@@ -1,0 +1,210 @@
+// Package scan runs a detectors.Engine over a stream of files or blobs on several
+// workers and hands each result, in a single goroutine, to a sink.
+//
+// It owns the policy shared by every source: blobs over the size cap and binary
+// blobs are skipped and counted, each blob is identified by its git blob id, and a
+// blob seen at several paths is scanned once per distinct path profile. It does not
+// order findings (the caller sorts), attribute them to commits, or print.
+package scan
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/secretsweep/secretsweep/detectors"
+)
+
+// Item is one file or blob to scan.
+type Item struct {
+	// Paths are the paths the content was seen at (at least one), relative to the
+	// scanned root with '/' separators.
+	Paths []string
+	// Blob is the git blob id of Data, in hex; computed by the worker when empty.
+	Blob string
+	// Data is the content; nil when Skipped or when Err is set.
+	Data []byte
+	// Size is the content's size in bytes.
+	Size int64
+	// Oversized marks content over the size cap, which was not read.
+	Oversized bool
+	// Err is an error reading the content: the scan is incomplete.
+	Err error
+	// Load, when set and Data is nil, reads the content on a worker, so that
+	// sources such as a directory walk read files in parallel.
+	Load func() ([]byte, error)
+}
+
+// Result is what scanning one Item produced.
+type Result struct {
+	Item *Item
+	// Findings by path: each of Item.Paths maps to the findings at that path.
+	Findings map[string][]detectors.Finding
+	// Binary is set when the content was skipped as binary.
+	Binary bool
+	Err    error
+}
+
+// Stats counts what a scan read and skipped.
+type Stats struct {
+	Blobs, Bytes        int64 // scanned
+	Binary, Oversized   int64 // skipped by policy
+	BinaryBytes         int64
+	Errors              int64 // unreadable input
+	Findings            int64
+	OversizedPaths      []string // for the warning; first few only
+	ErrorMessages       []string // first few only
+	oversizedPathsTotal int
+}
+
+// maxNamed bounds how many skipped paths and errors Stats keeps by name.
+const maxNamed = 20
+
+// Scanner scans Items with an Engine.
+type Scanner struct {
+	Engine  *detectors.Engine
+	Workers int // default: all cores
+}
+
+// Run scans every Item from items until the channel closes or ctx is done, and
+// calls sink once per Item, from one goroutine, in no particular order. The sink
+// may keep the Result. Run returns the statistics; the caller decides what an
+// error count means (an incomplete scan).
+func (s *Scanner) Run(ctx context.Context, items <-chan *Item, sink func(*Result)) (Stats, error) {
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	results := make(chan *Result, workers*2)
+	var wg sync.WaitGroup
+	var fatal error
+	var fatalOnce sync.Once
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range items {
+				r := s.scanItem(it)
+				if r.Err != nil && it.Err == nil {
+					// An engine error (a rule that cannot compile) stops the scan.
+					fatalOnce.Do(func() { fatal = r.Err })
+				}
+				select {
+				case results <- r:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var st Stats
+	for r := range results {
+		st.add(r)
+		sink(r)
+	}
+	if fatal != nil {
+		return st, fatal
+	}
+	return st, ctx.Err()
+}
+
+func (st *Stats) add(r *Result) {
+	it := r.Item
+	switch {
+	case it.Err != nil || r.Err != nil:
+		st.Errors++
+		if len(st.ErrorMessages) < maxNamed {
+			err := it.Err
+			if err == nil {
+				err = r.Err
+			}
+			st.ErrorMessages = append(st.ErrorMessages, err.Error())
+		}
+	case it.Oversized:
+		st.Oversized++
+		st.oversizedPathsTotal++
+		if len(st.OversizedPaths) < maxNamed {
+			st.OversizedPaths = append(st.OversizedPaths, fmt.Sprintf("%s (%d bytes)", it.Paths[0], it.Size))
+		}
+	case r.Binary:
+		st.Binary++
+		st.BinaryBytes += it.Size
+	default:
+		st.Blobs++
+		st.Bytes += it.Size
+	}
+	for _, fs := range r.Findings {
+		st.Findings += int64(len(fs))
+	}
+}
+
+// IsBinary reports whether data looks binary: a NUL byte in its first 8000 bytes,
+// the test git itself uses.
+func IsBinary(data []byte) bool {
+	return bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0
+}
+
+// BlobID returns the git blob id (SHA-1 of "blob <size>\x00" + data) in hex, so
+// that content on disk has the same identity as the same content in history.
+func BlobID(data []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(data))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (s *Scanner) scanItem(it *Item) *Result {
+	r := &Result{Item: it}
+	if it.Err == nil && !it.Oversized && it.Data == nil && it.Load != nil {
+		it.Data, it.Err = it.Load()
+	}
+	if it.Err != nil || it.Oversized {
+		return r
+	}
+	if it.Blob == "" {
+		it.Blob = BlobID(it.Data)
+	}
+	if IsBinary(it.Data) {
+		r.Binary = true
+		it.Data = nil
+		return r
+	}
+	// Scan once per distinct profile: paths on which the same rules and detectors
+	// apply give the same findings, up to the path itself.
+	done := map[string][]detectors.Finding{}
+	for _, p := range it.Paths {
+		key := s.Engine.Profile(p)
+		fs, ok := done[key]
+		if !ok {
+			var err error
+			fs, err = s.Engine.Scan(p, it.Data)
+			if err != nil {
+				r.Err = err
+				return r
+			}
+			done[key] = fs
+		}
+		if len(fs) == 0 {
+			continue
+		}
+		if r.Findings == nil {
+			r.Findings = map[string][]detectors.Finding{}
+		}
+		cp := make([]detectors.Finding, len(fs))
+		for i, f := range fs {
+			f.Path = p
+			cp[i] = f
+		}
+		r.Findings[p] = cp
+	}
+	it.Data = nil // scanned: let the memory go while the result waits in the sink
+	return r
+}
