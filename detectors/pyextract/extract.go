@@ -1,0 +1,982 @@
+package pyextract
+
+import (
+	"bytes"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/secretsweep/secretsweep/detectors/kv"
+)
+
+// Contexts of the pairs that Extract returns.
+const (
+	CtxAssign        = "assign"         // NAME = v, a.b = v, a = b = v, x: str = v, (x := v)
+	CtxSubscript     = "subscript"      // d["KEY"] = v; Name is the last key
+	CtxCompare       = "compare"        // x == "v", "v" != x
+	CtxKwarg         = "kwarg"          // f(name=v)
+	CtxDict          = "dict"           // {"name": v}, dict(name=v)
+	CtxGetenvDefault = "getenv-default" // os.getenv("NAME", v), config("NAME", default=v)
+	CtxAuthTuple     = "auth-tuple"     // auth=(u, p), HTTPBasicAuth(u, p): "username", "password"
+	CtxDefaultArg    = "default-arg"    // def f(name=v)
+)
+
+// MaxRefLen is the longest Value of a Reference pair (and of a Name built from
+// source text); longer expressions are cut, on a UTF-8 boundary.
+const MaxRefLen = 200
+
+// Extract returns the (name, value) pairs of Python source src, in source order
+// (by Start; pairs that share a value keep the order of their names).
+//
+// It never fails: on malformed or truncated code (unterminated strings,
+// unbalanced brackets, Python 2 code, non-UTF-8 bytes) it recovers and
+// extracts what it can. It runs in time linear in len(src), uses no recursion,
+// and does not keep or modify src.
+func Extract(src []byte) []kv.Pair {
+	var e extractor
+	e.src = src
+	e.fst = make([]frame, 0, 16)
+	var s Scanner
+	s.Init(src)
+	for {
+		t := s.Scan()
+		switch t.Kind {
+		case EOF:
+			e.flush()
+			slices.SortStableFunc(e.pairs, func(a, b kv.Pair) int { return a.Start - b.Start })
+			return e.pairs
+		case Comment:
+		case Newline:
+			e.flush()
+		case Op:
+			if s.Depth() == 0 && t.End-t.Start == 1 && src[t.Start] == ';' {
+				e.flush()
+				continue
+			}
+			e.toks = append(e.toks, t)
+		default:
+			e.toks = append(e.toks, t)
+		}
+	}
+}
+
+type extractor struct {
+	src   []byte
+	toks  []Token // the logical line being analysed, without comments
+	match []int   // for brackets in toks: the index of the partner, n if unclosed, -1 if stray
+	stack []int
+	arena []span // stack-allocated element lists, see split
+	fst   []frame
+	buf   []byte
+	pairs []kv.Pair
+}
+
+type span struct{ a, b int }
+
+// value is a classified value expression.
+type value struct {
+	text        string
+	kind        kv.Kind
+	start, end  int // byte offsets
+	first, last int // indexes of the tokens holding start and end-1
+}
+
+// flush analyses the logical line in e.toks.
+func (e *extractor) flush() {
+	n := len(e.toks)
+	if n == 0 {
+		return
+	}
+	e.matchBrackets()
+	e.statement(0, n)
+	e.expressions()
+	e.toks = e.toks[:0]
+}
+
+func (e *extractor) matchBrackets() {
+	n := len(e.toks)
+	e.match = slices.Grow(e.match[:0], n)[:n]
+	e.stack = e.stack[:0]
+	for i, t := range e.toks {
+		e.match[i] = -1
+		if t.Kind != Op || t.End-t.Start != 1 {
+			continue
+		}
+		switch c := class[e.src[t.Start]]; {
+		case c&cOpener != 0:
+			e.stack = append(e.stack, i)
+		case c&cCloser != 0:
+			if k := len(e.stack); k > 0 {
+				o := e.stack[k-1]
+				e.stack = e.stack[:k-1]
+				e.match[o] = i
+				e.match[i] = o
+			}
+		}
+	}
+	for _, o := range e.stack {
+		e.match[o] = n
+	}
+}
+
+// Token tests.
+
+// op1 returns the one-byte operator at token i, or 0.
+func (e *extractor) op1(i int) byte {
+	if i < 0 || i >= len(e.toks) {
+		return 0
+	}
+	t := e.toks[i]
+	if t.Kind != Op || t.End-t.Start != 1 {
+		return 0
+	}
+	return e.src[t.Start]
+}
+
+func (e *extractor) isOp(i int, op string) bool {
+	if i < 0 || i >= len(e.toks) {
+		return false
+	}
+	t := e.toks[i]
+	return t.Kind == Op && t.Is(e.src, op)
+}
+
+func (e *extractor) text(i int) []byte {
+	t := e.toks[i]
+	return e.src[t.Start:t.End]
+}
+
+// isName reports whether token i is an identifier that is not a keyword.
+func (e *extractor) isName(i int) bool {
+	return i >= 0 && i < len(e.toks) && e.toks[i].Kind == Name && !isKeyword(e.text(i))
+}
+
+func (e *extractor) isWord(i int, w string) bool {
+	return i >= 0 && i < len(e.toks) && e.toks[i].Kind == Name && e.toks[i].Is(e.src, w)
+}
+
+func (e *extractor) isString(i int) bool {
+	return i >= 0 && i < len(e.toks) && e.toks[i].Kind == String
+}
+
+func (e *extractor) isOpener(i int) bool {
+	c := e.op1(i)
+	return c != 0 && class[c]&cOpener != 0
+}
+
+func (e *extractor) isCloser(i int) bool {
+	c := e.op1(i)
+	return c != 0 && class[c]&cCloser != 0
+}
+
+func isKeyword(b []byte) bool {
+	switch string(b) {
+	case "False", "None", "True", "and", "as", "assert", "async", "await", "break",
+		"class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
+		"from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
+		"pass", "raise", "return", "try", "while", "with", "yield":
+		return true
+	}
+	return false
+}
+
+// next returns the index after the token at i, skipping a whole bracketed group
+// when i opens one.
+func (e *extractor) next(i int) int {
+	if e.isOpener(i) {
+		if m := e.match[i]; m > i {
+			return m + 1
+		}
+	}
+	return i + 1
+}
+
+// closeOf returns the index of the closer of the opener at o, capped to n.
+func (e *extractor) closeOf(o int) int {
+	return min(e.match[o], len(e.toks))
+}
+
+// findTop returns the index of the first one-byte operator op at the top level
+// of [a, b), or -1.
+func (e *extractor) findTop(a, b int, op byte) int {
+	for k := a; k < b; k = e.next(k) {
+		if e.op1(k) == op {
+			return k
+		}
+	}
+	return -1
+}
+
+// split returns the comma-separated elements at the top level of [a, b),
+// without a trailing empty element. The result lives on e.arena; the caller
+// releases it with e.arena = e.arena[:mark].
+func (e *extractor) split(a, b int) []span {
+	mark := len(e.arena)
+	s := a
+	for k := a; k < b; k = e.next(k) {
+		if e.op1(k) == ',' {
+			e.arena = append(e.arena, span{s, k})
+			s = k + 1
+		}
+	}
+	if s < b {
+		e.arena = append(e.arena, span{s, b})
+	}
+	return e.arena[mark:]
+}
+
+// allStrings reports whether [a, b) is a non-empty run of string literals.
+func (e *extractor) allStrings(a, b int) bool {
+	if a >= b {
+		return false
+	}
+	for k := a; k < b; k++ {
+		if e.toks[k].Kind != String {
+			return false
+		}
+	}
+	return true
+}
+
+// Statements.
+
+func isCompound(b []byte) bool {
+	switch string(b) {
+	case "if", "elif", "else", "while", "for", "try", "except", "finally", "with",
+		"class", "def", "async":
+		return true
+	}
+	return false
+}
+
+// statement finds the assignments of the logical line [lo, hi).
+func (e *extractor) statement(lo, hi int) {
+	// Skip compound statement headers: "if x: a = 1", "class A: b = 2".
+	for lo < hi && e.toks[lo].Kind == Name && isCompound(e.text(lo)) {
+		c := e.findTop(lo+1, hi, ':')
+		if c < 0 {
+			return
+		}
+		lo = c + 1
+	}
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	for k := lo; k < hi; k = e.next(k) {
+		if e.isWord(k, "lambda") {
+			break
+		}
+		if e.op1(k) == '=' {
+			e.arena = append(e.arena, span{k, k})
+		}
+	}
+	eqs := e.arena[mark:]
+	if len(eqs) == 0 {
+		return
+	}
+	vlo := eqs[len(eqs)-1].a + 1
+	s := lo
+	for i, q := range eqs {
+		ta, tb := s, q.a
+		if i == 0 {
+			if c := e.findTop(ta, tb, ':'); c >= 0 {
+				tb = c // annotated assignment
+			}
+		}
+		e.assignTarget(ta, tb, vlo, hi)
+		s = q.a + 1
+	}
+}
+
+// unwrap strips one pair of brackets enclosing all of [a, b) if it is one of
+// the given openers.
+func (e *extractor) unwrap(a, b int, openers string) (int, int) {
+	if b-a >= 2 && e.match[a] == b-1 && bytes.IndexByte([]byte(openers), e.op1(a)) >= 0 && e.op1(a) != 0 {
+		return a + 1, b - 1
+	}
+	return a, b
+}
+
+func (e *extractor) assignTarget(ta, tb, va, vb int) {
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	a, b := e.unwrap(ta, tb, "([")
+	if a == ta && e.findTop(a, b, ',') < 0 {
+		e.assignOne(span{ta, tb}, span{va, vb})
+		return
+	}
+	targets := e.split(a, b)
+	if len(targets) == 0 {
+		return
+	}
+	x, y := e.unwrap(va, vb, "([")
+	values := e.split(x, y)
+	if len(values) != len(targets) {
+		return
+	}
+	for i := range targets {
+		e.assignOne(targets[i], values[i])
+	}
+}
+
+func (e *extractor) assignOne(t, v span) {
+	name, ctx, ok := e.targetName(t.a, t.b)
+	if !ok {
+		return
+	}
+	if ctx == CtxAssign && isAuthName(lastComponent(name)) && e.authTuple(v.a, v.b) {
+		return
+	}
+	e.emitValue(name, ctx, v.a, v.b)
+}
+
+func lastComponent(s string) string {
+	if i := bytes.LastIndexByte([]byte(s), '.'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// targetName names an assignment target: a dotted name, or a subscript with a
+// string key.
+func (e *extractor) targetName(a, b int) (string, string, bool) {
+	if a >= b || !e.isName(a) {
+		return "", "", false
+	}
+	k := a + 1
+	last := 0 // 0 name, '[' subscript, '(' call
+	lastOpen := -1
+	for k < b {
+		switch c := e.op1(k); c {
+		case '.':
+			if !e.isName(k + 1) {
+				return "", "", false
+			}
+			k += 2
+			last = 0
+		case '[', '(':
+			m := e.match[k]
+			if m <= k || m >= b {
+				return "", "", false
+			}
+			last, lastOpen = int(c), k
+			k = m + 1
+		default:
+			return "", "", false
+		}
+	}
+	switch last {
+	case '[':
+		if key, ok := e.stringsText(lastOpen+1, e.match[lastOpen]); ok {
+			return key, CtxSubscript, true
+		}
+		return "", "", false
+	case '(':
+		return "", "", false
+	}
+	return e.joinText(a, b), CtxAssign, true
+}
+
+// stringsText returns the decoded value of the string run [a, b).
+func (e *extractor) stringsText(a, b int) (string, bool) {
+	if !e.allStrings(a, b) {
+		return "", false
+	}
+	e.buf = e.buf[:0]
+	for k := a; k < b; k++ {
+		e.buf, _ = appendUnquoted(e.buf, e.src, e.toks[k], e.fst[:0])
+	}
+	return string(e.buf), true
+}
+
+// joinText returns the text of tokens [a, b) without the space between them,
+// cut to MaxRefLen.
+func (e *extractor) joinText(a, b int) string {
+	e.buf = e.buf[:0]
+	for k := a; k < b && len(e.buf) < MaxRefLen; k++ {
+		e.buf = append(e.buf, e.text(k)...)
+	}
+	return string(cut(e.buf, MaxRefLen))
+}
+
+// cut shortens b to at most l bytes, on a UTF-8 boundary.
+func cut(b []byte, l int) []byte {
+	if len(b) <= l {
+		return b
+	}
+	k := l
+	for k > 0 && k > l-utf8.UTFMax && !utf8.RuneStart(b[k]) {
+		k--
+	}
+	return b[:k]
+}
+
+// Expressions.
+
+// expressions finds the pairs inside the expressions of the logical line:
+// calls and their keyword arguments, dict displays, comparisons, walruses.
+func (e *extractor) expressions() {
+	n := len(e.toks)
+	for i := 0; i < n; i++ {
+		t := e.toks[i]
+		if t.Kind != Op {
+			continue
+		}
+		switch t.End - t.Start {
+		case 1:
+			switch e.src[t.Start] {
+			case '(':
+				e.paren(i)
+			case '{':
+				e.brace(i)
+			}
+		case 2:
+			switch string(e.src[t.Start:t.End]) {
+			case "==", "!=":
+				e.compare(i)
+			case ":=":
+				e.walrus(i)
+			}
+		}
+	}
+}
+
+func isAuthName(s string) bool {
+	switch s {
+	case "auth", "basic_auth", "http_auth", "proxy_auth":
+		return true
+	}
+	return false
+}
+
+// callee kinds
+const (
+	calleeOther = iota
+	calleeGetenv
+	calleeAuth
+	calleeDict
+)
+
+// calleeKind classifies the callee of the call whose '(' is at o.
+func (e *extractor) calleeKind(o int) int {
+	if !e.isName(o - 1) {
+		return calleeOther
+	}
+	last := e.text(o - 1)
+	var prev []byte
+	bare := true
+	if e.op1(o-2) == '.' {
+		bare = false
+		if o >= 3 && e.toks[o-3].Kind == Name {
+			prev = e.text(o - 3)
+		}
+	}
+	switch string(last) {
+	case "getenv":
+		return calleeGetenv
+	case "get", "setdefault":
+		if string(prev) == "environ" {
+			return calleeGetenv
+		}
+	case "config":
+		if bare || string(prev) == "decouple" {
+			return calleeGetenv
+		}
+	case "env":
+		if bare {
+			return calleeGetenv
+		}
+	case "HTTPBasicAuth", "HTTPDigestAuth", "HTTPProxyAuth", "BasicAuth", "DigestAuth":
+		return calleeAuth
+	case "dict":
+		if bare {
+			return calleeDict
+		}
+	}
+	if string(prev) == "env" && e.isName(o-3) && !e.isOp(o-4, ".") {
+		return calleeGetenv // env.str("NAME", default=...), env.db_url(...)
+	}
+	return calleeOther
+}
+
+// paren handles the '(' at o: a call or a def's parameter list.
+func (e *extractor) paren(o int) {
+	p := o - 1
+	if p < 0 {
+		return
+	}
+	switch {
+	case e.isName(p):
+		if e.isWord(p-1, "def") {
+			e.params(o)
+			return
+		}
+	case e.isCloser(p) && e.op1(p) != '}':
+	default:
+		return
+	}
+	e.call(o)
+}
+
+func (e *extractor) params(o int) {
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	for _, el := range e.split(o+1, e.closeOf(o)) {
+		if !e.isName(el.a) {
+			continue
+		}
+		eq := e.findTop(el.a+1, el.b, '=')
+		if eq < 0 {
+			continue
+		}
+		e.emitValue(string(e.text(el.a)), CtxDefaultArg, eq+1, el.b)
+	}
+}
+
+func (e *extractor) call(o int) {
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	c := e.closeOf(o)
+	kind := e.calleeKind(o)
+	args := e.split(o+1, c)
+	var pos [2]span
+	npos := 0
+	var dflt span
+	hasDflt := false
+	for _, el := range args {
+		if e.isName(el.a) && e.op1(el.a+1) == '=' {
+			name := string(e.text(el.a))
+			va, vb := el.a+2, el.b
+			switch {
+			case kind == calleeGetenv && name == "default":
+				dflt, hasDflt = span{va, vb}, true
+			case isAuthName(name) && e.authTuple(va, vb):
+			case kind == calleeDict:
+				e.emitValue(name, CtxDict, va, vb)
+			default:
+				e.emitValue(name, CtxKwarg, va, vb)
+			}
+			continue
+		}
+		if op := e.op1(el.a); op == '*' || e.isOp(el.a, "**") {
+			continue
+		}
+		if npos < len(pos) {
+			pos[npos] = el
+		}
+		npos++
+	}
+	switch kind {
+	case calleeGetenv:
+		if npos == 0 {
+			return
+		}
+		name, ok := e.stringsText(pos[0].a, pos[0].b)
+		if !ok {
+			name = e.joinText(pos[0].a, pos[0].b)
+		}
+		if npos >= 2 {
+			dflt, hasDflt = pos[1], true
+		}
+		if hasDflt {
+			e.emitValue(name, CtxGetenvDefault, dflt.a, dflt.b)
+		}
+		// os.getenv("NAME") or "default"
+		if c < len(e.toks) && e.isWord(c+1, "or") {
+			k := c + 2
+			for e.isString(k) {
+				k++
+			}
+			if k > c+2 && e.endsOperand(k) {
+				e.emitValue(name, CtxGetenvDefault, c+2, k)
+			}
+		}
+	case calleeAuth:
+		if npos >= 2 {
+			e.emitValue("username", CtxAuthTuple, pos[0].a, pos[0].b)
+			e.emitValue("password", CtxAuthTuple, pos[1].a, pos[1].b)
+		}
+	}
+}
+
+// endsOperand reports whether the token at k cannot continue an operand that
+// ends before it.
+func (e *extractor) endsOperand(k int) bool {
+	if k >= len(e.toks) {
+		return true
+	}
+	switch e.op1(k) {
+	case '.', '(', '[', '%', '+', '*', '@', '/':
+		return false
+	}
+	return e.toks[k].Kind != String
+}
+
+// authTuple emits the elements of a 2-tuple (or list) [a, b) as username and
+// password, and reports whether [a, b) was one.
+func (e *extractor) authTuple(a, b int) bool {
+	x, y := e.unwrap(a, b, "([")
+	if x == a {
+		return false
+	}
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	els := e.split(x, y)
+	if len(els) != 2 {
+		return false
+	}
+	e.emitValue("username", CtxAuthTuple, els[0].a, els[0].b)
+	e.emitValue("password", CtxAuthTuple, els[1].a, els[1].b)
+	return true
+}
+
+// brace handles a dict display at o.
+func (e *extractor) brace(o int) {
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	for _, el := range e.split(o+1, e.closeOf(o)) {
+		colon := e.findTop(el.a, el.b, ':')
+		if colon < 0 {
+			if e.isOp(el.a, "**") {
+				continue
+			}
+			return // a set
+		}
+		for k := colon + 1; k < el.b; k = e.next(k) {
+			if e.isWord(k, "for") {
+				return // a comprehension
+			}
+		}
+		key, ok := e.stringsText(el.a, colon)
+		if !ok || key == "" {
+			continue
+		}
+		e.emitValue(key, CtxDict, colon+1, el.b)
+	}
+}
+
+// compare handles "==" or "!=" at i.
+func (e *extractor) compare(i int) {
+	n := len(e.toks)
+	// operand == "literal"
+	k := i + 1
+	for k < n && e.toks[k].Kind == String {
+		k++
+	}
+	if k > i+1 && e.endsOperand(k) {
+		if s, ok := e.primaryBack(i); ok {
+			e.emitValue(e.primaryName(s, i), CtxCompare, i+1, k)
+		}
+		return
+	}
+	// "literal" == operand
+	s := i
+	for s > 0 && e.toks[s-1].Kind == String {
+		s--
+	}
+	if s == i {
+		return
+	}
+	switch e.op1(s - 1) {
+	case '.', '%', '+', '*', '@', '/', '-':
+		return
+	}
+	end, ok := e.primaryFwd(i + 1)
+	if !ok {
+		return
+	}
+	switch e.op1(end) {
+	case '.', '(', '[', '%', '+', '*', '@', '/', '-':
+		return
+	}
+	e.emitValue(e.primaryName(i+1, end), CtxCompare, s, i)
+}
+
+// primaryBack finds the start of the primary expression (a name with
+// attributes, subscripts and calls) that ends before index end.
+func (e *extractor) primaryBack(end int) (int, bool) {
+	k := end - 1
+	for k >= 0 {
+		switch {
+		case e.op1(k) == ')' || e.op1(k) == ']':
+			o := e.match[k]
+			if o < 0 {
+				return 0, false
+			}
+			if e.isName(o-1) || e.op1(o-1) == ')' || e.op1(o-1) == ']' {
+				k = o - 1
+				continue
+			}
+			return o, true
+		case e.isName(k):
+			if k >= 2 && e.op1(k-1) == '.' {
+				k -= 2
+				continue
+			}
+			return k, true
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// primaryFwd finds the end of the primary expression that starts at a.
+func (e *extractor) primaryFwd(a int) (int, bool) {
+	if !e.isName(a) {
+		return 0, false
+	}
+	n := len(e.toks)
+	k := a + 1
+	for k < n {
+		switch e.op1(k) {
+		case '.':
+			if !e.isName(k + 1) {
+				return k, true
+			}
+			k += 2
+		case '(', '[':
+			m := e.match[k]
+			if m <= k || m >= n {
+				return 0, false
+			}
+			k = m + 1
+		default:
+			return k, true
+		}
+	}
+	return k, true
+}
+
+// primaryName names the primary [a, b): the key of a final string subscript,
+// the variable of an environment lookup, or else its text.
+func (e *extractor) primaryName(a, b int) string {
+	switch e.op1(b - 1) {
+	case ']':
+		o := e.match[b-1]
+		if o > a {
+			if key, ok := e.stringsText(o+1, b-1); ok {
+				return key
+			}
+		}
+	case ')':
+		o := e.match[b-1]
+		if o > a && e.calleeKind(o) == calleeGetenv {
+			k := o + 1
+			for k < b-1 && e.isString(k) {
+				k++
+			}
+			if k > o+1 && (e.op1(k) == ',' || k == b-1) {
+				if key, ok := e.stringsText(o+1, k); ok {
+					return key
+				}
+			}
+		}
+	}
+	return e.joinText(a, b)
+}
+
+// walrus handles "name := value" at i.
+func (e *extractor) walrus(i int) {
+	if !e.isName(i - 1) {
+		return
+	}
+	n := len(e.toks)
+	k := i + 1
+	for k < n && e.op1(k) != ',' && !e.isCloser(k) {
+		k = e.next(k)
+	}
+	e.emitValue(string(e.text(i-1)), CtxAssign, i+1, min(k, n))
+}
+
+// Values.
+
+func isConstWord(b []byte) bool {
+	return isKeyword(b)
+}
+
+// emitValue classifies the value expression [a, b) and emits a pair for it.
+func (e *extractor) emitValue(name, ctx string, a, b int) {
+	if name == "" {
+		return
+	}
+	v, ok := e.classify(a, b)
+	if !ok || v.text == "" || v.start >= v.end {
+		return
+	}
+	src := e.src
+	p := kv.Pair{
+		Name:    name,
+		Value:   v.text,
+		Kind:    v.kind,
+		Context: ctx,
+		Start:   v.start,
+		End:     v.end,
+	}
+	p.Line, p.Col = e.pos(v.first, v.start)
+	last := v.last
+	if e.toks[last].Start > v.end-1 {
+		last = v.first
+	}
+	p.EndLine, p.EndCol = e.pos(last, v.end-1)
+	p.Decoded = v.text != string(src[v.start:v.end])
+	e.pairs = append(e.pairs, p)
+}
+
+// pos returns the line and column of offset off, at or after the start of
+// token ti.
+func (e *extractor) pos(ti, off int) (int, int) {
+	t := e.toks[ti]
+	seg := e.src[t.Start:off]
+	k := bytes.Count(seg, nl)
+	if k == 0 {
+		return t.Line, t.Col + off - t.Start
+	}
+	return t.Line + k, off - (t.Start + bytes.LastIndexByte(seg, '\n'))
+}
+
+// classify returns the value of expression [a, b): a Literal for string
+// literals, a Template for f-strings with fields and for strings formatted with
+// %, .format() or +, a Reference for other expressions with a name in them.
+// Numbers, None/True/False, containers, lambdas and empty strings give no value.
+func (e *extractor) classify(a, b int) (value, bool) {
+	n := len(e.toks)
+	b = min(b, n)
+	// Strip grouping parentheses.
+	for a < b && e.op1(a) == '(' && e.match[a] == b-1 {
+		if e.findTop(a+1, b-1, ',') >= 0 {
+			return value{}, false // a tuple
+		}
+		a, b = a+1, b-1
+	}
+	if a >= b {
+		return value{}, false
+	}
+	k := a
+	for k < b && e.toks[k].Kind == String {
+		k++
+	}
+	if k == b {
+		return e.strings(a, b), true
+	}
+	if k > a {
+		// "..." % args, "...".format(...)
+		if e.op1(k) == '%' || (e.op1(k) == '.' && e.isWord(k+1, "format") && e.op1(k+2) == '(' && e.match[k+2] == b-1) {
+			v := e.strings(a, k)
+			v.kind = kv.Template
+			return v, true
+		}
+	}
+	if e.isOpener(a) && e.match[a] == b-1 {
+		return value{}, false // a list, dict, set or comprehension
+	}
+	if e.isWord(a, "lambda") || e.findTop(a, b, ',') >= 0 {
+		return value{}, false
+	}
+	if v, ok := e.plus(a, b); ok {
+		return v, true
+	}
+	named := false
+	for k := a; k < b; k++ {
+		if t := e.toks[k]; t.Kind == String || (t.Kind == Name && !isConstWord(e.text(k))) {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return value{}, false
+	}
+	start, end := e.toks[a].Start, e.toks[b-1].End
+	text := cut(e.src[start:end], MaxRefLen)
+	return value{text: string(text), kind: kv.Reference, start: start, end: start + len(text), first: a, last: b - 1}, true
+}
+
+// strings returns the value of the string run [a, b).
+func (e *extractor) strings(a, b int) value {
+	e.buf = e.buf[:0]
+	tmpl := false
+	for k := a; k < b; k++ {
+		var f bool
+		e.buf, f = appendUnquoted(e.buf, e.src, e.toks[k], e.fst[:0])
+		tmpl = tmpl || f
+	}
+	v := value{text: string(e.buf), kind: kv.Literal, start: e.toks[a].ContentStart, end: e.toks[b-1].ContentEnd, first: a, last: b - 1}
+	if tmpl {
+		v.kind = kv.Template
+	}
+	return v
+}
+
+// plus returns the value of a concatenation with '+' of string literals and
+// other operands; the operands that are not literals are written "{expr}".
+func (e *extractor) plus(a, b int) (value, bool) {
+	mark := len(e.arena)
+	defer func() { e.arena = e.arena[:mark] }()
+	s := a
+	for k := a; k < b; k = e.next(k) {
+		t := e.toks[k]
+		switch t.Kind {
+		case Name:
+			if isKeyword(e.text(k)) {
+				return value{}, false
+			}
+		case String, Number:
+		case Op:
+			switch e.op1(k) {
+			case '+':
+				e.arena = append(e.arena, span{s, k})
+				s = k + 1
+			case '.', '(', '[', '{':
+			default:
+				return value{}, false
+			}
+		default:
+			return value{}, false
+		}
+	}
+	e.arena = append(e.arena, span{s, b})
+	ops := e.arena[mark:]
+	if len(ops) < 2 {
+		return value{}, false
+	}
+	lit := false
+	for _, o := range ops {
+		if o.a >= o.b {
+			return value{}, false
+		}
+		if e.allStrings(o.a, o.b) {
+			lit = true
+		}
+	}
+	if !lit {
+		return value{}, false
+	}
+	var buf []byte
+	kind := kv.Literal
+	for _, o := range ops {
+		if e.allStrings(o.a, o.b) {
+			for k := o.a; k < o.b; k++ {
+				var f bool
+				buf, f = appendUnquoted(buf, e.src, e.toks[k], e.fst[:0])
+				if f {
+					kind = kv.Template
+				}
+			}
+			continue
+		}
+		kind = kv.Template
+		buf = append(buf, '{')
+		buf = append(buf, cut(e.src[e.toks[o.a].Start:e.toks[o.b-1].End], MaxRefLen)...)
+		buf = append(buf, '}')
+	}
+	v := value{text: string(buf), kind: kind, first: a, last: b - 1}
+	if first := e.toks[a]; first.Kind == String {
+		v.start = first.ContentStart
+	} else {
+		v.start = first.Start
+	}
+	if last := e.toks[b-1]; last.Kind == String {
+		v.end = last.ContentEnd
+	} else {
+		v.end = last.End
+	}
+	return v, true
+}
