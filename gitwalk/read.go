@@ -1,0 +1,211 @@
+package gitwalk
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// maxReportedErrors bounds how many unreadable blobs ReadBlobs names in its
+// error; the rest are counted.
+const maxReportedErrors = 50
+
+// Blob is one blob's content, as delivered by ReadBlobs.
+type Blob struct {
+	ID      plumbing.Hash
+	Size    int64  // size from the object header, also when Skipped
+	Data    []byte // the content (non-nil, possibly empty); nil when Skipped
+	Skipped bool   // over the size cap: not read into memory
+}
+
+// readItem is a blob with its place in the packs, for ordering reads.
+type readItem struct {
+	id     plumbing.Hash
+	pack   int   // index into the pack list; len(packs) when not in a pack
+	offset int64 // offset in that pack
+}
+
+// ReadBlobs reads every blob in ix exactly once and sends it to out. Blobs
+// whose header size is over maxSize are sent with Skipped set, Size filled in
+// and no Data, without their content being loaded; maxSize <= 0 means no cap.
+// Each Data is a fresh slice owned by the receiver; it is never reused.
+//
+// Reads happen on the calling goroutine only, one object at a time, in pack
+// order (pack by pack, by offset: delta bases are met before the deltas built
+// on them and are usually still cached), then objects outside packs (loose
+// objects, alternates) in id order. Memory is bounded by the blob in hand, the
+// object cache and what out buffers.
+//
+// A blob that is missing or cannot be decoded does not stop the sweep: the
+// other blobs are still delivered, and the returned error names every blob
+// that could not be read (errors.Join of *ObjectError values, the first 50
+// named and the rest counted). ReadBlobs returns when all blobs have been
+// sent or ctx is cancelled (the error then wraps ctx's error). It does not
+// close out.
+func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan<- Blob) error {
+	r.mu.Lock()
+	if r.st == nil {
+		r.mu.Unlock()
+		return ErrClosed
+	}
+	items, npacks := r.packOrder(ix.blobs)
+	r.mu.Unlock()
+
+	var errs []error
+	failed := 0
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return errors.Join(append(errs, fmt.Errorf("gitwalk: reading blobs: %w", err))...)
+		}
+		r.mu.Lock()
+		if r.st == nil {
+			r.mu.Unlock()
+			return ErrClosed
+		}
+		b, err := r.readBlob(it.id, maxSize, it.pack < npacks)
+		r.mu.Unlock()
+		if err != nil {
+			failed++
+			if len(errs) < maxReportedErrors {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return errors.Join(append(errs, fmt.Errorf("gitwalk: reading blobs: %w", ctx.Err()))...)
+		}
+	}
+	if failed > len(errs) {
+		errs = append(errs, fmt.Errorf("gitwalk: %d more blobs could not be read", failed-len(errs)))
+	}
+	return errors.Join(errs...)
+}
+
+// ReadBlob reads one blob, e.g. HEAD's version of a file whose scanned blob
+// differs. A blob over maxSize (when maxSize > 0) is not loaded: the error
+// wraps ErrTooLarge. A missing or corrupt blob is an *ObjectError.
+func (r *Repo) ReadBlob(id plumbing.Hash, maxSize int64) ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		return nil, ErrClosed
+	}
+	b, err := r.readBlob(id, maxSize, false)
+	if err != nil {
+		return nil, err
+	}
+	if b.Skipped {
+		return nil, objErr("reading", "blob", id, "",
+			fmt.Errorf("%w: %d bytes, cap %d", ErrTooLarge, b.Size, maxSize))
+	}
+	return b.Data, nil
+}
+
+// readBlob reads one blob; r.mu must be held. packed says the blob was found
+// in a pack index, where go-git learns the size of a large object from its
+// header without loading it. For other blobs the loose object's header is
+// read first, so an oversized loose blob is never inflated.
+func (r *Repo) readBlob(id plumbing.Hash, maxSize int64, packed bool) (Blob, error) {
+	if !packed && maxSize > 0 {
+		// On error fall through: EncodedObject gives the canonical error
+		// and also looks in alternates.
+		if size, err := r.st.EncodedObjectSize(id); err == nil && size > maxSize {
+			return Blob{ID: id, Size: size, Skipped: true}, nil
+		}
+	}
+	obj, err := r.st.EncodedObject(plumbing.BlobObject, id)
+	if err != nil {
+		return Blob{}, objErr("reading", "blob", id, "", err)
+	}
+	size := obj.Size()
+	if maxSize > 0 && size > maxSize {
+		return Blob{ID: id, Size: size, Skipped: true}, nil
+	}
+	if size < 0 {
+		return Blob{}, objErr("reading", "blob", id, "", fmt.Errorf("negative size %d", size))
+	}
+	data := make([]byte, size)
+	rd, err := obj.Reader()
+	if err != nil {
+		return Blob{}, objErr("reading", "blob", id, "", err)
+	}
+	_, err = io.ReadFull(rd, data)
+	if err == nil {
+		// The content must end where the header said it would.
+		var one [1]byte
+		if n, _ := rd.Read(one[:]); n > 0 {
+			err = fmt.Errorf("content longer than its header size %d", size)
+		}
+	}
+	if cerr := rd.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			err = fmt.Errorf("content shorter than its header size %d: %w", size, err)
+		}
+		return Blob{}, objErr("reading", "blob", id, "", err)
+	}
+	return Blob{ID: id, Size: size, Data: data}, nil
+}
+
+// packOrder sorts blobs by (pack, offset), blobs outside packs last in id
+// order, and returns the number of packs (the pack value of unpacked
+// blobs). It reads the pack indexes itself (go-git does not export its
+// in-memory index). This only orders the reads: if an index cannot be read,
+// its blobs are simply read later, and the storer reports any real problem
+// when they are.
+func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, int) {
+	dg := dotgit.New(r.fs)
+	packs, err := dg.ObjectPacks()
+	if err != nil {
+		packs = nil
+	}
+	items := make([]readItem, len(blobs))
+	for i, b := range blobs {
+		items[i] = readItem{id: b, pack: len(packs)}
+	}
+	for pi, ph := range packs {
+		idx, err := readPackIndex(dg, ph)
+		if err != nil {
+			continue
+		}
+		for i := range items {
+			if items[i].pack != len(packs) {
+				continue
+			}
+			if off, err := idx.FindOffset(items[i].id); err == nil {
+				items[i].pack, items[i].offset = pi, off
+			}
+		}
+	}
+	slices.SortStableFunc(items, func(a, b readItem) int {
+		if c := cmp.Compare(a.pack, b.pack); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.offset, b.offset)
+	})
+	return items, len(packs)
+}
+
+func readPackIndex(dg *dotgit.DotGit, pack plumbing.Hash) (*idxfile.MemoryIndex, error) {
+	f, err := dg.ObjectPackIdx(pack)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	idx := idxfile.NewMemoryIndex()
+	if err := idxfile.NewDecoder(f).Decode(idx); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}

@@ -1,0 +1,545 @@
+package gitwalk
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// maxTagChain bounds how many tag objects are followed from one ref.
+const maxTagChain = 64
+
+// ctxCheckEvery is how many objects are read between context checks.
+const ctxCheckEvery = 256
+
+// pseudoRoot is a ref that reaches a tree or blob without a commit.
+type pseudoRoot struct {
+	ref    plumbing.ReferenceName
+	tag    *object.Tag // the tag object pointing at target; nil if none
+	target plumbing.Hash
+	kind   plumbing.ObjectType // TreeObject or BlobObject
+}
+
+// node is a commit while the graph is being ordered.
+type node struct {
+	id      plumbing.Hash
+	tree    plumbing.Hash
+	ctime   int64 // committer time, Unix nanoseconds
+	parents []plumbing.Hash
+	commit  Commit // Order not yet set
+}
+
+type walker struct {
+	ctx   context.Context
+	st    *filesystem.Storage
+	ix    *Index
+	reads int // objects read, for context checks
+
+	tips    []plumbing.Hash
+	tipSeen map[plumbing.Hash]bool
+	roots   []pseudoRoot
+	head    plumbing.Hash // HEAD's peeled target (commit or tree), zero if unborn
+	headTyp plumbing.ObjectType
+
+	seenTree map[treeKey]struct{}
+	bufs     [][]byte // tree content buffers, one per depth
+	path     []byte   // path being built
+}
+
+type treeKey struct {
+	tree   plumbing.Hash
+	prefix uint32
+}
+
+// Walk walks every commit reachable from every ref — HEAD (attached or
+// detached), branches, tags (lightweight and annotated, including tags of
+// trees and blobs), remote-tracking refs, refs/stash, notes and any other
+// ref under refs/ — and builds the Index.
+//
+// Commits are ordered oldest-first topologically: every parent before its
+// children; among commits with no order between them, older committer time
+// first, then smaller hash. Each commit's tree is walked in that order and,
+// for every (blob, path) pair, the first commit holding it is recorded. A
+// subtree already walked at the same path (same tree id, same prefix) is
+// skipped, since an older commit already recorded its entries. Submodule
+// entries (gitlinks) are skipped; symlinks are blobs. Refs that reach a tree
+// or a blob without a commit are recorded under pseudo-commits (see
+// Commit.Ref), the tree's paths prefixed with the ref's short name ("v1/..."
+// for refs/tags/v1) and a blob's path being the short name itself.
+//
+// An empty repository (unborn HEAD, no refs) gives an empty Index. A missing
+// or undecodable commit, tag or tree is an error naming the object (an
+// *ObjectError); blobs are not read here. Commits listed in .git/shallow are
+// treated as having no parents. Walk returns ctx's error if it is cancelled.
+func (r *Repo) Walk(ctx context.Context) (*Index, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		return nil, ErrClosed
+	}
+	w := &walker{
+		ctx:      ctx,
+		st:       r.st,
+		ix:       newIndex(),
+		tipSeen:  make(map[plumbing.Hash]bool),
+		seenTree: make(map[treeKey]struct{}),
+	}
+	if err := w.collectRefs(); err != nil {
+		return nil, err
+	}
+	nodes, err := w.loadCommits()
+	if err != nil {
+		return nil, err
+	}
+	order, err := topoOrder(nodes)
+	if err != nil {
+		return nil, err
+	}
+
+	ix := w.ix
+	ix.nreal = len(order)
+	ix.commits = make([]Commit, len(order), len(order)+len(w.roots))
+	trees := make([]plumbing.Hash, len(order))
+	for k, i := range order {
+		ix.commits[k] = nodes[i].commit
+		ix.commits[k].Order = k
+		trees[k] = nodes[i].tree
+	}
+
+	root := ix.intern(nil)
+	for k, tree := range trees {
+		w.path = w.path[:0]
+		if err := w.walkTree(tree, root, uint32(k), 0, false); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, pr := range w.roots {
+		k := uint32(len(ix.commits))
+		c := Commit{ID: pr.target.String(), Order: int(k), Ref: pr.ref.String()}
+		if pr.tag != nil {
+			c.ID = pr.tag.Hash.String()
+			c.Author = pr.tag.Tagger.Name
+			c.Email = pr.tag.Tagger.Email
+			c.When = pr.tag.Tagger.When
+		}
+		ix.commits = append(ix.commits, c)
+		w.path = append(w.path[:0], shortRef(pr.ref)...)
+		prefix := ix.intern(w.path)
+		switch pr.kind {
+		case plumbing.TreeObject:
+			if err := w.walkTree(pr.target, prefix, k, 0, false); err != nil {
+				return nil, err
+			}
+		case plumbing.BlobObject:
+			key := occKey{pr.target, prefix}
+			if _, ok := ix.origin[key]; !ok {
+				ix.origin[key] = k
+			}
+		}
+	}
+
+	if err := w.walkHead(); err != nil {
+		return nil, err
+	}
+	ix.finish()
+	return ix, nil
+}
+
+// shortRef strips the usual ref namespaces: refs/tags/v1 -> v1,
+// refs/heads/main -> main, refs/remotes/origin/x -> origin/x,
+// refs/stash -> stash.
+func shortRef(n plumbing.ReferenceName) string {
+	s := n.String()
+	for _, p := range []string{"refs/tags/", "refs/heads/", "refs/remotes/", "refs/"} {
+		if strings.HasPrefix(s, p) && len(s) > len(p) {
+			return s[len(p):]
+		}
+	}
+	return s
+}
+
+func (w *walker) tick() error {
+	w.reads++
+	if w.reads%ctxCheckEvery == 0 {
+		return w.ctx.Err()
+	}
+	return nil
+}
+
+// collectRefs resolves every ref to commit tips and pseudo-roots.
+func (w *walker) collectRefs() error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	iter, err := w.st.IterReferences()
+	if err != nil {
+		return fmt.Errorf("gitwalk: listing refs: %w", err)
+	}
+	var refs []*plumbing.Reference
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		refs = append(refs, ref)
+		return nil
+	})
+	iter.Close()
+	if err != nil {
+		return fmt.Errorf("gitwalk: listing refs: %w", err)
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].Name() < refs[j].Name() })
+
+	for _, ref := range refs {
+		name := ref.Name()
+		h := ref.Hash()
+		if ref.Type() == plumbing.SymbolicReference {
+			res, err := storer.ResolveReference(w.st, name)
+			if errors.Is(err, plumbing.ErrReferenceNotFound) {
+				continue // unborn HEAD or dangling symbolic ref: nothing to walk
+			}
+			if err != nil {
+				return fmt.Errorf("gitwalk: resolving ref %s: %w", name, err)
+			}
+			h = res.Hash()
+		}
+		if h.IsZero() {
+			continue
+		}
+		target, typ, err := w.peel(name, h)
+		if err != nil {
+			return err
+		}
+		if name == plumbing.HEAD {
+			w.head, w.headTyp = target, typ
+		}
+	}
+	return nil
+}
+
+// peel follows tag objects from h and records what the ref reaches.
+func (w *walker) peel(ref plumbing.ReferenceName, h plumbing.Hash) (plumbing.Hash, plumbing.ObjectType, error) {
+	var tag *object.Tag
+	for depth := 0; ; depth++ {
+		if depth > maxTagChain {
+			return h, 0, fmt.Errorf("gitwalk: ref %s: more than %d nested tags", ref, maxTagChain)
+		}
+		obj, err := w.st.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return h, 0, objErr("reading", "object", h, "target of ref "+ref.String(), err)
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			if !w.tipSeen[h] {
+				w.tipSeen[h] = true
+				w.tips = append(w.tips, h)
+			}
+			return h, plumbing.CommitObject, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(w.st, obj)
+			if err != nil {
+				return h, 0, objErr("decoding", "tag", h, "ref "+ref.String(), err)
+			}
+			tag = t
+			h = t.Target
+		case plumbing.TreeObject, plumbing.BlobObject:
+			if ref != plumbing.HEAD {
+				w.roots = append(w.roots, pseudoRoot{ref: ref, tag: tag, target: h, kind: obj.Type()})
+			}
+			return h, obj.Type(), nil
+		default:
+			return h, 0, objErr("reading", "object", h, "target of ref "+ref.String(),
+				fmt.Errorf("unexpected object type %s", obj.Type()))
+		}
+	}
+}
+
+// loadCommits reads every commit reachable from the tips.
+func (w *walker) loadCommits() ([]node, error) {
+	shallow := make(map[plumbing.Hash]bool)
+	sh, err := w.st.Shallow()
+	if err != nil {
+		return nil, fmt.Errorf("gitwalk: reading shallow list: %w", err)
+	}
+	for _, h := range sh {
+		shallow[h] = true
+	}
+
+	type pending struct{ id, child plumbing.Hash }
+	index := make(map[plumbing.Hash]int32)
+	var nodes []node
+	stack := make([]pending, 0, len(w.tips))
+	for i := len(w.tips) - 1; i >= 0; i-- {
+		stack = append(stack, pending{id: w.tips[i]})
+	}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ok := index[p.id]; ok {
+			continue
+		}
+		if err := w.tick(); err != nil {
+			return nil, err
+		}
+		where := ""
+		if !p.child.IsZero() {
+			where = "parent of commit " + p.child.String()
+		}
+		obj, err := w.st.EncodedObject(plumbing.CommitObject, p.id)
+		if err != nil {
+			return nil, objErr("reading", "commit", p.id, where, err)
+		}
+		c, err := object.DecodeCommit(w.st, obj)
+		if err != nil {
+			return nil, objErr("decoding", "commit", p.id, where, err)
+		}
+		n := node{
+			id:    p.id,
+			tree:  c.TreeHash,
+			ctime: c.Committer.When.UnixNano(),
+			commit: Commit{
+				ID:     p.id.String(),
+				Author: c.Author.Name,
+				Email:  c.Author.Email,
+				When:   c.Author.When,
+			},
+		}
+		if !shallow[p.id] {
+			n.parents = c.ParentHashes
+		}
+		index[p.id] = int32(len(nodes))
+		nodes = append(nodes, n)
+		for i := len(n.parents) - 1; i >= 0; i-- {
+			if _, ok := index[n.parents[i]]; !ok {
+				stack = append(stack, pending{id: n.parents[i], child: p.id})
+			}
+		}
+	}
+	return nodes, nil
+}
+
+// topoOrder returns node indices oldest-first: parents before children,
+// ties broken by committer time, then hash (Kahn's algorithm with a heap).
+func topoOrder(nodes []node) ([]int32, error) {
+	index := make(map[plumbing.Hash]int32, len(nodes))
+	for i := range nodes {
+		index[nodes[i].id] = int32(i)
+	}
+	indeg := make([]int32, len(nodes))
+	// children in compressed form: childStart[i]..childStart[i+1] in kids.
+	count := make([]int32, len(nodes)+1)
+	type edge struct{ parent, child int32 }
+	var edges []edge
+	for i := range nodes {
+		ps := nodes[i].parents
+		for j, ph := range ps {
+			dup := false
+			for _, q := range ps[:j] {
+				if q == ph {
+					dup = true
+					break
+				}
+			}
+			if dup {
+				continue
+			}
+			pi, ok := index[ph]
+			if !ok {
+				continue // cannot happen: loadCommits loaded every parent
+			}
+			edges = append(edges, edge{pi, int32(i)})
+			indeg[i]++
+			count[pi+1]++
+		}
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	kids := make([]int32, len(edges))
+	fill := append([]int32(nil), count[:len(nodes)]...)
+	for _, e := range edges {
+		kids[fill[e.parent]] = e.child
+		fill[e.parent]++
+	}
+
+	h := &readyHeap{nodes: nodes}
+	for i := range nodes {
+		if indeg[i] == 0 {
+			h.items = append(h.items, int32(i))
+		}
+	}
+	heap.Init(h)
+	order := make([]int32, 0, len(nodes))
+	for h.Len() > 0 {
+		i := heap.Pop(h).(int32)
+		order = append(order, i)
+		for _, c := range kids[count[i]:count[i+1]] {
+			indeg[c]--
+			if indeg[c] == 0 {
+				heap.Push(h, c)
+			}
+		}
+	}
+	if len(order) != len(nodes) {
+		return nil, fmt.Errorf("gitwalk: commit graph has a cycle (%d of %d commits ordered)", len(order), len(nodes))
+	}
+	return order, nil
+}
+
+type readyHeap struct {
+	nodes []node
+	items []int32
+}
+
+func (h *readyHeap) Len() int { return len(h.items) }
+func (h *readyHeap) Less(i, j int) bool {
+	a, b := &h.nodes[h.items[i]], &h.nodes[h.items[j]]
+	if a.ctime != b.ctime {
+		return a.ctime < b.ctime
+	}
+	return bytes.Compare(a.id[:], b.id[:]) < 0
+}
+func (h *readyHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *readyHeap) Push(x any)    { h.items = append(h.items, x.(int32)) }
+func (h *readyHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
+
+// readTree reads tree id into the buffer for depth and returns its content.
+func (w *walker) readTree(id plumbing.Hash, depth int, commit uint32, headWalk bool) ([]byte, error) {
+	if err := w.tick(); err != nil {
+		return nil, err
+	}
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, nil)
+	}
+	where := func() string {
+		dir := string(w.path)
+		if dir == "" {
+			dir = "root tree"
+		} else {
+			dir = "at " + dir + "/"
+		}
+		if headWalk {
+			return dir + " of HEAD"
+		}
+		c := &w.ix.commits[commit]
+		if c.Ref != "" {
+			return dir + " of ref " + c.Ref
+		}
+		return dir + " in commit " + c.ID
+	}
+	obj, err := w.st.EncodedObject(plumbing.TreeObject, id)
+	if err != nil {
+		return nil, objErr("reading", "tree", id, where(), err)
+	}
+	size := obj.Size()
+	buf := w.bufs[depth]
+	if int64(cap(buf)) < size {
+		buf = make([]byte, size)
+	}
+	buf = buf[:size]
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, objErr("reading", "tree", id, where(), err)
+	}
+	_, err = io.ReadFull(rd, buf)
+	if cerr := rd.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, objErr("reading", "tree", id, where(), err)
+	}
+	w.bufs[depth] = buf
+	return buf, nil
+}
+
+// walkTree walks tree id whose path is w.path (interned as prefix). In a
+// history walk (headWalk false) it records first occurrences for commit and
+// skips trees already walked at the same prefix; in the HEAD walk it records
+// HEAD's path -> blob map.
+func (w *walker) walkTree(id plumbing.Hash, prefix uint32, commit uint32, depth int, headWalk bool) error {
+	if !headWalk {
+		key := treeKey{id, prefix}
+		if _, ok := w.seenTree[key]; ok {
+			return nil
+		}
+		w.seenTree[key] = struct{}{}
+	}
+	data, err := w.readTree(id, depth, commit, headWalk)
+	if err != nil {
+		return err
+	}
+	ix := w.ix
+	base := len(w.path)
+	for len(data) > 0 {
+		var e treeEntry
+		e, data, err = nextTreeEntry(data)
+		if err != nil {
+			w.path = w.path[:base]
+			ctx := "root tree"
+			if base > 0 {
+				ctx = "at " + string(w.path) + "/"
+			}
+			return objErr("decoding", "tree", id, ctx, err)
+		}
+		w.path = w.path[:base]
+		if base > 0 {
+			w.path = append(w.path, '/')
+		}
+		w.path = append(w.path, e.name...)
+		switch e.kind() {
+		case kindTree:
+			p := ix.intern(w.path)
+			if err := w.walkTree(e.id, p, commit, depth+1, headWalk); err != nil {
+				return err
+			}
+		case kindBlob:
+			p := ix.intern(w.path)
+			if headWalk {
+				ix.head[p] = e.id
+				continue
+			}
+			key := occKey{e.id, p}
+			if _, ok := ix.origin[key]; !ok {
+				ix.origin[key] = commit
+			}
+		}
+	}
+	w.path = w.path[:base]
+	return nil
+}
+
+// walkHead records HEAD's tree.
+func (w *walker) walkHead() error {
+	var tree plumbing.Hash
+	switch w.headTyp {
+	case plumbing.CommitObject:
+		obj, err := w.st.EncodedObject(plumbing.CommitObject, w.head)
+		if err != nil {
+			return objErr("reading", "commit", w.head, "HEAD", err)
+		}
+		c, err := object.DecodeCommit(w.st, obj)
+		if err != nil {
+			return objErr("decoding", "commit", w.head, "HEAD", err)
+		}
+		tree = c.TreeHash
+	case plumbing.TreeObject:
+		tree = w.head
+	case plumbing.BlobObject:
+		return nil // HEAD naming a blob has no tree
+	default:
+		return nil // unborn HEAD
+	}
+	w.path = w.path[:0]
+	return w.walkTree(tree, w.ix.intern(nil), 0, 0, true)
+}
