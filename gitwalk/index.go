@@ -50,7 +50,7 @@ type Index struct {
 	paths   []string          // interned paths (files and directories) by id
 	pathIDs map[string]uint32 // inverse of paths
 
-	origin map[occKey]uint32           // (blob, path) -> index into commits
+	origin map[occKey]uint32          // (blob, path) -> index into commits
 	byBlob map[plumbing.Hash][]uint32 // blob -> path ids, sorted by path
 	blobs  []plumbing.Hash            // all blobs, sorted
 
