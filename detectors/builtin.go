@@ -1,5 +1,7 @@
 package detectors
 
+import "strings"
+
 // A built-in detector understands a file's structure (Python source, config
 // formats, URLs) and yields candidate secrets that a regex alone would miss or
 // misjudge. A rule in patterns.toml names it with `detector = "NAME"`, which gives it
@@ -8,6 +10,8 @@ package detectors
 // candidate is a secret that a built-in detector found: its span in the file and,
 // when the span is not the secret's literal text (decoded values), its position.
 type candidate struct {
+	// Detector is the detector name (a rule's `detector`) the candidate is for.
+	Detector   string
 	Start, End int
 	Secret     string
 	Decoded    bool
@@ -16,23 +20,42 @@ type candidate struct {
 	Line, Column, EndLine, EndColumn int
 }
 
+// A builtin runs once per file and may serve several detector names (for example
+// one extraction of (name, value) pairs serves both the password and the token
+// detectors).
 type builtin struct {
-	name string
-	run  func(path string, data []byte) []candidate
+	provides []string
+	run      func(path string, data []byte) []candidate
 }
 
 // builtinOrder lists the built-in detectors in the order they run.
 var builtinOrder []builtin
 
-func registerBuiltin(name string, run func(path string, data []byte) []candidate) {
-	builtinOrder = append(builtinOrder, builtin{name: name, run: run})
+func registerBuiltin(run func(path string, data []byte) []candidate, provides ...string) {
+	builtinOrder = append(builtinOrder, builtin{provides: provides, run: run})
 }
 
 func knownDetector(name string) bool {
 	for _, b := range builtinOrder {
-		if b.name == name {
-			return true
+		for _, p := range b.provides {
+			if p == name {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// fileKind names the kind of file a path is, as the built-in detectors see it: the
+// final extension (lower case) or, for files known by name, the name.
+func fileKind(path string) string {
+	name := path
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.ToLower(name)
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[i:]
+	}
+	return name
 }

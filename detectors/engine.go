@@ -120,6 +120,24 @@ func NewEngine(cfg *Config) (*Engine, error) {
 	return e, nil
 }
 
+// Profile returns a key that is equal for two paths exactly when the same rules and
+// detectors apply to them, so that content seen at several paths (renames, copies)
+// is scanned once per profile rather than once per path.
+func (e *Engine) Profile(path string) string {
+	b := []byte(fileKind(path))
+	for _, r := range e.rules {
+		if r.spec.Path == "" {
+			continue
+		}
+		if r.compile() != nil || !r.path.MatchString(path) {
+			b = append(b, '0')
+		} else {
+			b = append(b, '1')
+		}
+	}
+	return string(b)
+}
+
 // Rules returns the number of rules.
 func (e *Engine) Rules() int { return len(e.rules) }
 
@@ -180,18 +198,26 @@ func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
 		}
 	}
 	for _, d := range builtinOrder {
-		r, ok := e.structured[d.name]
-		if !ok {
-			continue
+		var rs []*rule
+		for _, name := range d.provides {
+			if r, ok := e.structured[name]; ok {
+				if err := r.compile(); err != nil {
+					return nil, err
+				}
+				if r.path == nil || r.path.MatchString(path) {
+					rs = append(rs, r)
+				}
+			}
 		}
-		if err := r.compile(); err != nil {
-			return nil, err
-		}
-		if r.path != nil && !r.path.MatchString(path) {
+		if len(rs) == 0 {
 			continue
 		}
 		for _, c := range d.run(path, data) {
-			f := e.newFinding(r, path, &lines, c.Start, c.End, c.Secret, entropy.Shannon(c.Secret), d.name)
+			r, ok := e.structured[c.Detector]
+			if !ok || !slices.Contains(rs, r) {
+				continue
+			}
+			f := e.newFinding(r, path, &lines, c.Start, c.End, c.Secret, entropy.Shannon(c.Secret), c.Detector)
 			f.Decoded = c.Decoded
 			if c.Line > 0 {
 				f.Line, f.Column, f.EndLine, f.EndColumn = c.Line, c.Column, c.EndLine, c.EndColumn

@@ -1,0 +1,271 @@
+package detectors
+
+import (
+	"bytes"
+
+	"github.com/secretsweep/secretsweep/detectors/kv"
+)
+
+// The assignment detectors find credentials written as a value given to a
+// credential-like name: `password = "..."`, `"api_key": "..."`, `DB_PASS=...`,
+// `Password: "..."`, `--token=...`. Python source and config files are parsed by
+// their own extractors (pyextract, confextract); every other text file goes
+// through the line scanner below, which knows the assignment shapes common to
+// most languages and to prose (README snippets, shell sessions).
+
+const (
+	detPassword = "password-assignment"
+	detSecret   = "secret-assignment"
+)
+
+func init() {
+	registerBuiltin(assignmentCandidates, detPassword, detSecret)
+}
+
+// codeKinds are file kinds where an unquoted value is an expression (a variable,
+// a call), not a literal.
+var codeKinds = map[string]bool{
+	".py": true, ".go": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".mjs": true, ".cjs": true,
+	".java": true, ".kt": true, ".kts": true, ".scala": true, ".groovy": true, ".gradle": true, ".rb": true,
+	".php": true, ".cs": true, ".c": true, ".h": true, ".cc": true, ".cpp": true, ".hpp": true, ".rs": true,
+	".swift": true, ".m": true, ".mm": true, ".dart": true, ".lua": true, ".pl": true, ".pm": true, ".r": true,
+	".ex": true, ".exs": true, ".erl": true, ".clj": true, ".fs": true, ".vb": true, ".jl": true, ".vue": true,
+	".svelte": true, ".coffee": true, ".pyx": true, ".pyi": true, ".tl": true,
+}
+
+func assignmentCandidates(path string, data []byte) []candidate {
+	kind := fileKind(path)
+	pairs := extractPairs(path, kind, data)
+	var out []candidate
+	for _, p := range pairs {
+		if p.Kind != kv.Literal {
+			continue
+		}
+		class := classifyName(p.Name)
+		if class == nameNone {
+			continue
+		}
+		if filterValue(p.Name, p.Value, class) != "" {
+			continue
+		}
+		det := detSecret
+		if class == namePassword {
+			det = detPassword
+		}
+		c := candidate{Detector: det, Start: p.Start, End: p.End, Secret: p.Value, Decoded: p.Decoded}
+		if p.Decoded {
+			c.Line, c.Column, c.EndLine, c.EndColumn = p.Line, p.Col, p.EndLine, p.EndCol
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// extractPairs returns the (name, value) pairs of a file, by its kind.
+func extractPairs(path, kind string, data []byte) []kv.Pair {
+	return scanLines(data, !codeKinds[kind])
+}
+
+// credHint are lower-case fragments of which a line must hold one to be looked at.
+var credHints = [][]byte{
+	[]byte("pass"), []byte("pwd"), []byte("secret"), []byte("token"), []byte("key"), []byte("auth"),
+	[]byte("cred"), []byte("sig"), []byte("salt"), []byte("nonce"), []byte("dsn"), []byte("pw"),
+	[]byte("mdp"), []byte("senha"), []byte("parol"),
+}
+
+// scanLines finds name/value assignments line by line. unquotedOK says whether an
+// unquoted value counts as a literal (config, shell, prose) or not (code).
+func scanLines(data []byte, unquotedOK bool) []kv.Pair {
+	lower := asciiLower(data)
+	var out []kv.Pair
+	lineNo := 0
+	for off := 0; off < len(data); {
+		lineNo++
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += off
+		}
+		if end-off <= 4096 && hasHint(lower[off:end]) {
+			out = appendLinePairs(out, data[off:end], off, lineNo, unquotedOK)
+		}
+		off = end + 1
+	}
+	return out
+}
+
+func hasHint(l []byte) bool {
+	for _, h := range credHints {
+		if bytes.Contains(l, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// appendLinePairs scans one line for `name OP value` with OP one of = : := => ==
+// and for `("name", "value")` argument pairs.
+func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bool) []kv.Pair {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c != '=' && c != ':' && c != ',' {
+			continue
+		}
+		opStart, opEnd := i, i+1
+		if c == ',' {
+			// ("name", "value"): only between two quoted strings.
+			if i == 0 || (line[i-1] != '"' && line[i-1] != '\'' && !(line[i-1] == ' ' && i > 1 && (line[i-2] == '"' || line[i-2] == '\''))) {
+				continue
+			}
+		} else {
+			if i > 0 && (line[i-1] == '!' || line[i-1] == '<' || line[i-1] == '>' || line[i-1] == '=' || line[i-1] == ':') {
+				continue // != <= >= and the second byte of == :: handled below
+			}
+			if opEnd < len(line) {
+				switch {
+				case c == ':' && line[opEnd] == '=', c == '=' && line[opEnd] == '>', c == '=' && line[opEnd] == '=':
+					opEnd++
+					if opEnd < len(line) && line[opEnd] == '=' {
+						opEnd++
+					}
+				case c == ':' && (line[opEnd] == ':' || line[opEnd] == '/'):
+					i++
+					continue
+				}
+			}
+		}
+		name, ok := nameBefore(line, opStart)
+		if !ok || (c == ',' && !name.quoted) {
+			continue
+		}
+		v, ok := valueAfter(line, opEnd, unquotedOK || c == ',')
+		if !ok || (c == ',' && !v.quoted) {
+			continue
+		}
+		kind := kv.Literal
+		if !v.quoted && !unquotedOK {
+			kind = kv.Reference
+		}
+		out = append(out, kv.Pair{
+			Name: name.text, Value: string(line[v.start:v.end]), Kind: kind, Context: "line",
+			Line: lineNo, Col: v.start + 1, EndLine: lineNo, EndCol: v.end,
+			Start: base + v.start, End: base + v.end,
+		})
+		if v.end > i {
+			i = v.end - 1
+		}
+	}
+	return out
+}
+
+type token struct {
+	text       string
+	start, end int
+	quoted     bool
+}
+
+func isNameByte(b byte) bool {
+	return isIdentByte(b) || b == '.' || b == '-' || b == '$' || b == '@' || b >= 0x80
+}
+
+// nameBefore reads the name that ends just before position op (spaces skipped):
+// a quoted string, a subscript ["name"], or an identifier with dots and dashes.
+func nameBefore(line []byte, op int) (token, bool) {
+	j := op - 1
+	for j >= 0 && (line[j] == ' ' || line[j] == '\t') {
+		j--
+	}
+	if j < 0 {
+		return token{}, false
+	}
+	if line[j] == ']' {
+		j--
+	}
+	if q := line[j]; q == '"' || q == '\'' || q == '`' {
+		k := bytes.LastIndexByte(line[:j], q)
+		if k < 0 || j-k-1 > 100 {
+			return token{}, false
+		}
+		return token{text: string(line[k+1 : j]), start: k + 1, end: j, quoted: true}, true
+	}
+	end := j + 1
+	for j >= 0 && isNameByte(line[j]) && end-j <= 100 {
+		j--
+	}
+	if j+1 >= end {
+		return token{}, false
+	}
+	return token{text: string(bytes.TrimLeft(line[j+1:end], "-$@.")), start: j + 1, end: end}, true
+}
+
+// valueAfter reads the value that starts at position p (spaces skipped): a quoted
+// string closed on the same line, or, when unquotedOK, a run of non-space bytes.
+func valueAfter(line []byte, p int, unquotedOK bool) (token, bool) {
+	for p < len(line) && (line[p] == ' ' || line[p] == '\t') {
+		p++
+	}
+	if p >= len(line) {
+		return token{}, false
+	}
+	// String prefixes: Python b"" r"" f"" u"", C# @"", Go/JS none.
+	if p+1 < len(line) && (line[p+1] == '"' || line[p+1] == '\'') {
+		switch line[p] {
+		case 'b', 'r', 'u', 'B', 'R', 'U', '@':
+			p++
+		case 'f', 'F':
+			return token{}, false // an f-string is a template
+		}
+	}
+	if q := line[p]; q == '"' || q == '\'' || q == '`' {
+		if p+2 < len(line) && line[p+1] == q && line[p+2] == q {
+			return token{}, false // triple-quoted: multi-line, left to language extractors
+		}
+		k := p + 1
+		for k < len(line) && line[k] != q {
+			if line[k] == '\\' {
+				k++
+			}
+			k++
+		}
+		if k >= len(line) {
+			return token{}, false
+		}
+		return token{start: p + 1, end: k, quoted: true}, true
+	}
+	if !unquotedOK {
+		// Still return the expression's extent so the caller can mark it a reference.
+		k := p
+		for k < len(line) && line[k] != ' ' && line[k] != ',' && line[k] != ';' {
+			k++
+		}
+		return token{start: p, end: k}, true
+	}
+	k := p
+	for k < len(line) {
+		b := line[k]
+		if b == ' ' || b == '\t' || b == ',' || b == ';' || b == ')' || b == '}' || b == ']' || b == '"' || b == '\'' || b == '`' || b == '\r' || b == '<' || b == '>' {
+			break
+		}
+		k++
+	}
+	end := k
+	for end > p && (line[end-1] == '\\' || line[end-1] == '.') {
+		end--
+	}
+	if end == p {
+		return token{}, false
+	}
+	return token{start: p, end: end}, true
+}
