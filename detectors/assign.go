@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/secretsweep/secretsweep/detectors/kv"
+	"github.com/secretsweep/secretsweep/detectors/pyextract"
 )
 
 // The assignment detectors find credentials written as a value given to a
@@ -61,9 +62,49 @@ func assignmentCandidates(path string, data []byte) []candidate {
 	return out
 }
 
+// skipKinds are file kinds where names like "key" or "token" are syntax, not
+// credentials (style sheets, lock files).
+var skipKinds = map[string]bool{
+	".css": true, ".less": true, ".scss": true, ".sass": true, ".styl": true, ".svg": true,
+	".lock": true, ".sum": true, ".map": true,
+}
+
 // extractPairs returns the (name, value) pairs of a file, by its kind.
 func extractPairs(path, kind string, data []byte) []kv.Pair {
-	return scanLines(data, !codeKinds[kind])
+	switch {
+	case skipKinds[kind]:
+		return nil
+	case kind == ".py" || kind == ".pyi" || kind == ".pyw":
+		// The Python extractor reads code; commented-out assignments, which it
+		// skips, still hold real credentials often enough to scan them too.
+		return mergePairs(pyextract.Extract(data), scanLines(data, false, false))
+	}
+	return scanLines(data, !codeKinds[kind], false)
+}
+
+// mergePairs adds to the pairs of a language extractor those the line scanner
+// found where the extractor saw none: inside comments and inside string literals
+// (JSON in a docstring, a query string in a URL). Where both saw a value, the
+// extractor's reading wins, since it knows a reference or template when it sees one.
+func mergePairs(primary, lines []kv.Pair) []kv.Pair {
+	out := primary
+	j := 0
+	for _, l := range lines {
+		overlap := false
+		for j < len(primary) && primary[j].End <= l.Start {
+			j++
+		}
+		for k := j; k < len(primary) && primary[k].Start < l.End; k++ {
+			if primary[k].End > l.Start {
+				overlap = true
+				break
+			}
+		}
+		if !overlap {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // credHint are lower-case fragments of which a line must hold one to be looked at.
@@ -75,7 +116,7 @@ var credHints = [][]byte{
 
 // scanLines finds name/value assignments line by line. unquotedOK says whether an
 // unquoted value counts as a literal (config, shell, prose) or not (code).
-func scanLines(data []byte, unquotedOK bool) []kv.Pair {
+func scanLines(data []byte, unquotedOK, commentsOnly bool) []kv.Pair {
 	lower := asciiLower(data)
 	var out []kv.Pair
 	lineNo := 0
@@ -87,12 +128,17 @@ func scanLines(data []byte, unquotedOK bool) []kv.Pair {
 		} else {
 			end += off
 		}
-		if end-off <= 4096 && hasHint(lower[off:end]) {
+		if end-off <= 4096 && hasHint(lower[off:end]) && (!commentsOnly || isCommentLine(data[off:end])) {
 			out = appendLinePairs(out, data[off:end], off, lineNo, unquotedOK)
 		}
 		off = end + 1
 	}
 	return out
+}
+
+func isCommentLine(l []byte) bool {
+	l = bytes.TrimLeft(l, " \t")
+	return len(l) > 0 && l[0] == '#'
 }
 
 func hasHint(l []byte) bool {
@@ -147,15 +193,21 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 			}
 		}
 		name, ok := nameBefore(line, opStart)
-		if !ok || (c == ',' && !name.quoted) {
+		if !ok || (c == ',' && (!name.quoted || !setterCall(line, name.start-1))) {
 			continue
 		}
-		v, ok := valueAfter(line, opEnd, unquotedOK || c == ',')
+		query := c == '=' && name.start > 0 && (line[name.start-1] == '?' || line[name.start-1] == '&')
+		v, ok := valueAfter(line, opEnd, unquotedOK || c == ',' || query)
 		if !ok || (c == ',' && !v.quoted) {
 			continue
 		}
 		kind := kv.Literal
-		if !v.quoted && !unquotedOK {
+		switch {
+		case !v.quoted && !unquotedOK && !query:
+			kind = kv.Reference
+		case v.quoted && concatenated(line, v):
+			kind = kv.Template
+		case !v.quoted && bytes.ContainsAny(line[v.start:v.end], "([{"):
 			kind = kv.Reference
 		}
 		out = append(out, kv.Pair{
@@ -168,6 +220,47 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 		}
 	}
 	return out
+}
+
+// setterCall reports whether the quote at q opens the first argument of a call
+// that sets a named value: set("k", v), put, add, setdefault, setenv,
+// setProperty, header(s).
+func setterCall(line []byte, q int) bool {
+	j := q - 1
+	for j >= 0 && line[j] == ' ' {
+		j--
+	}
+	if j < 0 || line[j] != '(' {
+		return false
+	}
+	k := j
+	for k > 0 && isIdentByte(line[k-1]) {
+		k--
+	}
+	callee := string(asciiLower(line[k:j]))
+	for _, s := range []string{"set", "put", "add", "setdefault", "setenv", "setproperty", "header", "headers", "setheader", "addheader", "putenv"} {
+		if callee == s || (len(callee) > len(s) && callee[len(callee)-len(s):] == s) {
+			return true
+		}
+	}
+	return false
+}
+
+// concatenated reports whether a quoted value is one part of a concatenation or a
+// formatted string (followed or preceded by +, or followed by % or .format).
+func concatenated(line []byte, v token) bool {
+	k := v.end + 1
+	for k < len(line) && line[k] == ' ' {
+		k++
+	}
+	if k < len(line) && (line[k] == '+' || line[k] == '%' || bytes.HasPrefix(line[k:], []byte(".format"))) {
+		return true
+	}
+	j := v.start - 2
+	for j >= 0 && line[j] == ' ' {
+		j--
+	}
+	return j >= 0 && line[j] == '+'
 }
 
 type token struct {
@@ -255,7 +348,7 @@ func valueAfter(line []byte, p int, unquotedOK bool) (token, bool) {
 	k := p
 	for k < len(line) {
 		b := line[k]
-		if b == ' ' || b == '\t' || b == ',' || b == ';' || b == ')' || b == '}' || b == ']' || b == '"' || b == '\'' || b == '`' || b == '\r' || b == '<' || b == '>' {
+		if b == ' ' || b == '\t' || b == ',' || b == ';' || b == ')' || b == '}' || b == ']' || b == '"' || b == '\'' || b == '`' || b == '\r' || b == '<' || b == '>' || b == '&' {
 			break
 		}
 		k++

@@ -31,8 +31,7 @@ var credWords = map[string]nameClass{
 	"apikey": nameSecret, "apitoken": nameSecret, "accesskey": nameSecret, "secretkey": nameSecret,
 	"privatekey": nameSecret, "authkey": nameSecret, "authtoken": nameSecret, "accesstoken": nameSecret,
 	"clientsecret": nameSecret, "bearer": nameSecret, "auth": nameSecret, "authorization": nameSecret,
-	"signature": nameSecret, "sig": nameSecret, "salt": nameSecret, "nonce": nameSecret,
-	"dsn": nameSecret,
+	"salt": nameSecret, "nonce": nameSecret,
 }
 
 // keyQualifiers make "key" a credential word when they come right before it:
@@ -133,6 +132,11 @@ func splitWords(name string) []string {
 // classifyName says whether a name is credential-like, and of which kind. The
 // last words decide: "password_file" is a file name, "reset_password_url" a URL.
 func classifyName(name string) nameClass {
+	// A dotted name is judged by its last part: "getpass.getuser.return_value"
+	// is a return value, "spring.datasource.password" a password.
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && i < len(name)-1 {
+		name = name[i+1:]
+	}
 	words := splitWords(name)
 	if len(words) == 0 || len(words) > 12 {
 		return nameNone
@@ -150,8 +154,8 @@ func classifyName(name string) nameClass {
 		if c == nameNone && w == "key" && i > 0 && keyQualifiers[words[i-1]] {
 			c = nameSecret
 		}
-		if c == nameNone && w == "key" && len(words) == 1 {
-			c = nameSecret
+		if (w == "auth" || w == "authorization") && i != len(words)-1 {
+			c = nameNone // auth_url, authFQDN, AuthProxyWhitelist: about auth, not a credential
 		}
 		if c == nameNone {
 			c = embeddedCredWord(w)
@@ -214,7 +218,97 @@ const (
 	reasonLowEntropy  = "low-entropy"
 	reasonMasked      = "masked"
 	reasonBool        = "boolean-or-null"
+	reasonHash        = "password-hash"
+	reasonIdentifier  = "identifier"
 )
+
+// isPasswordHash: crypt(3)-style hashes ($2b$, $6$, $argon2id$, {CRYPT}, {SSHA})
+// and Django's algorithm$iterations$salt$hash. They are reported by the hash rule,
+// not as plaintext passwords.
+func isPasswordHash(v string) bool {
+	if strings.HasPrefix(v, "{") {
+		if i := strings.IndexByte(v, '}'); i > 1 && i < 12 {
+			return true // {SSHA}..., {CRYPT}..., {bcrypt}...
+		}
+	}
+	if len(v) >= 20 && v[0] == '$' && strings.Count(v, "$") >= 3 {
+		return true
+	}
+	for _, p := range []string{"pbkdf2_sha256$", "pbkdf2_sha1$", "argon2$", "bcrypt$", "bcrypt_sha256$", "scrypt$", "sha1$", "md5$"} {
+		if strings.HasPrefix(v, p) && strings.Count(v, "$") >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// credValueWords are words that, in an identifier-shaped value, show the value
+// names a credential ("db_password", "apiToken") rather than being one.
+var credValueWords = []string{"password", "passwd", "secret", "token", "credential", "apikey", "api_key", "api-key", "private_key", "access_key"}
+
+func namesACredential(lv string) bool {
+	for i := 0; i < len(lv); i++ {
+		b := lv[i]
+		if !isIdentByte(b) && b != '-' && b != '.' {
+			return false
+		}
+	}
+	for _, w := range credValueWords {
+		if strings.Contains(lv, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// identifierLike: a value shaped like a name in code rather than a credential:
+// CONSTANT_NAMES, dotted.names, multi-word-slugs and camelCase words for tokens
+// and keys, which are generated and rarely read as words.
+func identifierLike(v string, class nameClass) bool {
+	// CONSTANT_CASE with an underscore.
+	if strings.Contains(v, "_") && strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == "" && v[0] >= 'A' && v[0] <= 'Z' {
+		return true
+	}
+	seps := "_."
+	if class == nameSecret {
+		seps = "_.-"
+	}
+	// Words of letters joined by separators: on_create, session.app, ceph-key-user.
+	parts := strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	if len(parts) >= 2 && strings.Trim(v, seps) == v {
+		all := true
+		for _, p := range parts {
+			if p == "" || strings.IndexFunc(p, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	if class != nameSecret {
+		return false
+	}
+	// camelCase or PascalCase words, or an upper-case word: databaseName, MaxResults, VERSION.
+	if strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 && len(v) < 24 {
+		humps := 0
+		for i := 1; i < len(v); i++ {
+			if v[i] >= 'A' && v[i] <= 'Z' && v[i-1] >= 'a' && v[i-1] <= 'z' {
+				humps++
+			}
+		}
+		upper := strings.ToUpper(v) == v
+		if upper || (humps >= 1 && humps <= 3 && !(v[1] >= 'A' && v[1] <= 'Z')) {
+			return true
+		}
+	}
+	// Paths of plain words: node-role.kubernetes.io/master, ace/lib/lang.
+	if strings.Contains(v, "/") && strings.IndexFunc(v, unicode.IsDigit) < 0 && strings.ToLower(v) == v {
+		return true
+	}
+	return false
+}
 
 // placeholderWords are values that stand for a credential rather than being one.
 var placeholderWords = map[string]bool{
@@ -225,6 +319,7 @@ var placeholderWords = map[string]bool{
 	"changeit": true, "replace_me": true, "replaceme": true, "replace-me": true, "todo": true,
 	"tbd": true, "fixme": true, "redacted": true, "hidden": true, "censored": true, "none": true,
 	"null": true, "nil": true, "undefined": true, "empty": true, "default": true, "value": true,
+	"function": true, "object": true, "callable": true, "bytes": true, "int": true, "bool": true,
 	"string": true, "str": true, "text": true, "key": true, "apikey": true, "api_key": true,
 	"api-key": true, "secret_key": true, "secretkey": true, "mysecret": true, "mypassword": true,
 	"yourpassword": true, "your_password": true, "my_password": true, "your-password": true,
@@ -259,8 +354,11 @@ func filterValue(name, value string, class nameClass) string {
 		return reasonTemplate
 	}
 	lv := strings.ToLower(v)
-	if placeholderWords[lv] || isPlaceholder(lv) {
+	if placeholderWords[lv] || placeholderWords[strings.TrimRight(lv, "0123456789")] || isPlaceholder(lv) {
 		return reasonPlaceholder
+	}
+	if isPasswordHash(v) {
+		return reasonHash
 	}
 	for _, ex := range knownExamples {
 		if strings.Contains(v, ex) {
@@ -285,8 +383,11 @@ func filterValue(name, value string, class nameClass) string {
 	if looksLikePathOrURL(v) {
 		return reasonPath
 	}
-	if derivedFromName(name, lv) {
+	if derivedFromName(name, lv) || namesACredential(lv) {
 		return reasonSelf
+	}
+	if identifierLike(v, class) {
+		return reasonIdentifier
 	}
 	if strings.Count(v, " ") >= 3 || (strings.Count(v, " ") >= 1 && looksLikeProse(v)) {
 		return reasonProse
@@ -307,8 +408,10 @@ func isTemplate(v string) bool {
 		return isIdentifier(v[1:]) && strings.ToUpper(v[1:]) == v[1:]
 	case v[0] == '%' && strings.HasSuffix(v, "%") && len(v) > 2 && isIdentifier(v[1:len(v)-1]):
 		return true // %VAR% (Windows)
-	case v[0] == '{' && v[len(v)-1] == '}' && isIdentifier(strings.Trim(v[1:len(v)-1], " ")):
-		return true // {name} format field
+	case v[0] == '{' || v[0] == '[':
+		return true // {name} format field, or JSON text rather than a value
+	case len(v) > 4 && strings.ContainsRune("#@_%", rune(v[0])) && v[1] == v[0] && v[len(v)-1] == v[0] && v[len(v)-2] == v[0]:
+		return true // ###NAME###, @@NAME@@, __NAME__, %%NAME%%
 	case strings.Contains(v, "%s"), strings.Contains(v, "%d"):
 		return true
 	}
@@ -399,7 +502,9 @@ func looksLikeProse(v string) bool {
 	}
 	letters := 0
 	for _, w := range words {
-		if len(w) >= 2 && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != ',' && r != '.' && r != ':' && r != '!' && r != '?' }) < 0 {
+		if len(w) >= 2 && strings.IndexFunc(w, func(r rune) bool {
+			return !unicode.IsLetter(r) && r != '\'' && r != ',' && r != '.' && r != ':' && r != '!' && r != '?'
+		}) < 0 {
 			letters++
 		}
 	}
