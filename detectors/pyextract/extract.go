@@ -865,7 +865,7 @@ func (e *extractor) classify(a, b int) (value, bool) {
 			return v, true
 		}
 	}
-	if e.isOpener(a) && e.match[a] == b-1 {
+	if e.isOpener(a) && (e.match[a] == b-1 || e.match[a] >= n) {
 		return value{}, false // a list, dict, set or comprehension
 	}
 	if e.isWord(a, "lambda") || e.findTop(a, b, ',') >= 0 {
