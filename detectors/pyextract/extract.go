@@ -10,7 +10,7 @@ import (
 
 // Contexts of the pairs that Extract returns.
 const (
-	CtxAssign        = "assign"         // NAME = v, a.b = v, a = b = v, x: str = v, (x := v)
+	CtxAssign        = "assign"         // NAME = v, a.b = v, a = b = v, x: str = v, (x := v), setattr(o, "x", v), os.putenv("X", v)
 	CtxSubscript     = "subscript"      // d["KEY"] = v; Name is the last key
 	CtxCompare       = "compare"        // x == "v", "v" != x
 	CtxKwarg         = "kwarg"          // f(name=v)
@@ -430,7 +430,7 @@ func (e *extractor) expressions() {
 			}
 		case 2:
 			switch string(e.src[t.Start:t.End]) {
-			case "==", "!=":
+			case "==", "!=", "<>":
 				e.compare(i)
 			case ":=":
 				e.walrus(i)
@@ -453,6 +453,8 @@ const (
 	calleeGetenv
 	calleeAuth
 	calleeDict
+	calleeSetenv  // os.putenv("NAME", v), monkeypatch.setenv("NAME", v)
+	calleeSetattr // setattr(obj, "name", v), monkeypatch.setattr("mod.NAME", v)
 )
 
 // calleeKind classifies the callee of the call whose '(' is at o.
@@ -490,6 +492,10 @@ func (e *extractor) calleeKind(o int) int {
 		if bare {
 			return calleeDict
 		}
+	case "setenv", "putenv":
+		return calleeSetenv
+	case "setattr":
+		return calleeSetattr
 	}
 	if string(prev) == "env" && e.isName(o-3) && !e.isOp(o-4, ".") {
 		return calleeGetenv // env.str("NAME", default=...), env.db_url(...)
@@ -537,7 +543,7 @@ func (e *extractor) call(o int) {
 	c := e.closeOf(o)
 	kind := e.calleeKind(o)
 	args := e.split(o+1, c)
-	var pos [2]span
+	var pos [3]span
 	npos := 0
 	var dflt span
 	hasDflt := false
@@ -587,6 +593,20 @@ func (e *extractor) call(o int) {
 			}
 			if k > c+2 && e.endsOperand(k) {
 				e.emitValue(name, CtxGetenvDefault, c+2, k)
+			}
+		}
+	case calleeSetenv:
+		if npos >= 2 {
+			if name, ok := e.stringsText(pos[0].a, pos[0].b); ok {
+				e.emitValue(name, CtxAssign, pos[1].a, pos[1].b)
+			}
+		}
+	case calleeSetattr:
+		if npos >= 2 {
+			if name, ok := e.stringsText(pos[0].a, pos[0].b); ok {
+				e.emitValue(name, CtxAssign, pos[1].a, pos[1].b)
+			} else if name, ok := e.stringsText(pos[1].a, pos[1].b); ok && npos >= 3 {
+				e.emitValue(name, CtxAssign, pos[2].a, pos[2].b)
 			}
 		}
 	case calleeAuth:

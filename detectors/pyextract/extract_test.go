@@ -147,9 +147,16 @@ func TestExtract(t *testing.T) {
 		{"compare subscript", `if request.form["password"] == "x": pass`, []string{`1:33-1:33 compare literal password=x`}},
 		{"compare getenv", `if os.environ.get("API_KEY") == "k": pass`, []string{`1:34-1:34 compare literal API_KEY=k`}},
 		{"compare method", `if pw.strip() == "x": pass`, []string{`1:19-1:19 compare literal pw.strip()=x`}},
+		{"compare py2", `if pw <> "x": pass`, []string{`1:11-1:11 compare literal pw=x`}},
 		{"compare not literal", `if a == b: pass`, nil},
 		{"compare literal part of expr", `if x == "a" + y: pass`, nil},
 		{"compare in assign", `ok = pw == "x"`, []string{`1:6-1:14 assign reference ok="pw == \"x\""`, `1:13-1:13 compare literal pw=x`}},
+		// Assignments made by calls.
+		{"putenv", `os.putenv("DB_PASS", "p")`, []string{`1:23-1:23 assign literal DB_PASS=p`}},
+		{"monkeypatch setenv", `monkeypatch.setenv("TOKEN", tok)`, []string{`1:29-1:31 assign reference TOKEN=tok`}},
+		{"setattr", `setattr(settings, "SECRET_KEY", "sk")`, []string{`1:34-1:35 assign literal SECRET_KEY=sk`}},
+		{"monkeypatch setattr", `monkeypatch.setattr("app.settings.TOKEN", "t")`, []string{`1:44-1:44 assign literal app.settings.TOKEN=t`}},
+		{"setattr name variable", `setattr(obj, name, "v")`, nil},
 		// Keyword arguments.
 		{"kwarg", `connect(host="h", password="kw")`, []string{`1:15-1:15 kwarg literal host=h`, `1:29-1:30 kwarg literal password=kw`}},
 		{"kwarg reference", `connect(password=PW)`, []string{`1:18-1:19 kwarg reference password=PW`}},
