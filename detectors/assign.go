@@ -95,7 +95,9 @@ func mergePairs(primary, lines []kv.Pair) []kv.Pair {
 			j++
 		}
 		for k := j; k < len(primary) && primary[k].Start < l.End; k++ {
-			if primary[k].End > l.Start {
+			// The same value, unless the line pair lies inside a longer string
+			// the extractor read whole (a URL, a connection string, JSON text).
+			if primary[k].End > l.Start && primary[k].Start >= l.Start {
 				overlap = true
 				break
 			}
@@ -164,6 +166,8 @@ func asciiLower(b []byte) []byte {
 // appendLinePairs scans one line for `name OP value` with OP one of = : := => ==
 // and for `("name", "value")` argument pairs.
 func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bool) []kv.Pair {
+	out = appendSetterPairs(out, line, base, lineNo)
+	var inStr stringMap
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if c != '=' && c != ':' && c != ',' {
@@ -196,7 +200,10 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 		if !ok || (c == ',' && (!name.quoted || !setterCall(line, name.start-1))) {
 			continue
 		}
-		query := c == '=' && name.start > 0 && (line[name.start-1] == '?' || line[name.start-1] == '&')
+		// name=value inside a string literal: a query string, a DSN, a cookie.
+		query := c == '=' && opEnd == i+1 && name.start > 0 && !name.quoted &&
+			(line[name.start-1] == '?' || line[name.start-1] == '&' || line[name.start-1] == ';' ||
+				(line[name.start-1] == ' ' && inStr.at(line, name.start)))
 		v, ok := valueAfter(line, opEnd, unquotedOK || c == ',' || query)
 		if !ok || (c == ',' && !v.quoted) {
 			continue
@@ -220,6 +227,34 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 		}
 	}
 	return out
+}
+
+// stringMap tells whether a position of a line lies inside a double- or
+// single-quoted string, by the parity of unescaped quotes before it. It is built
+// on first use, once per line.
+type stringMap struct{ in []bool }
+
+func (m *stringMap) at(line []byte, p int) bool {
+	if m.in == nil {
+		m.in = make([]bool, len(line)+1)
+		var dq, sq int
+		for i := 0; i < len(line); i++ {
+			m.in[i] = dq%2 == 1 || (dq == 0 && sq%2 == 1)
+			switch line[i] {
+			case '\\':
+				if i+1 < len(line) {
+					m.in[i+1] = m.in[i]
+				}
+				i++
+			case '"':
+				dq++
+			case '\'':
+				sq++
+			}
+		}
+		m.in[len(line)] = dq%2 == 1 || (dq == 0 && sq%2 == 1)
+	}
+	return m.in[p]
 }
 
 // setterCall reports whether the quote at q opens the first argument of a call
@@ -361,4 +396,44 @@ func valueAfter(line []byte, p int, unquotedOK bool) (token, bool) {
 		return token{}, false
 	}
 	return token{start: p, end: end}, true
+}
+
+// appendSetterPairs finds setX("value") calls whose X names a credential:
+// setPassword("..."), setApiKey('...'), set_secret("...").
+func appendSetterPairs(out []kv.Pair, line []byte, base, lineNo int) []kv.Pair {
+	for i := 0; i+4 < len(line); i++ {
+		if line[i] != 's' && line[i] != 'S' || (i > 0 && isIdentByte(line[i-1])) {
+			continue
+		}
+		if !(line[i+1] == 'e' || line[i+1] == 'E') || !(line[i+2] == 't' || line[i+2] == 'T') {
+			continue
+		}
+		k := i + 3
+		for k < len(line) && isIdentByte(line[k]) {
+			k++
+		}
+		if k == i+3 || k >= len(line) || line[k] != '(' {
+			continue
+		}
+		name := string(line[i+3 : k])
+		v, ok := valueAfter(line, k+1, false)
+		if !ok || !v.quoted {
+			continue
+		}
+		// Exactly one argument: the value is followed by the closing parenthesis.
+		e := v.end + 1
+		for e < len(line) && line[e] == ' ' {
+			e++
+		}
+		if e >= len(line) || line[e] != ')' {
+			continue
+		}
+		out = append(out, kv.Pair{
+			Name: name, Value: string(line[v.start:v.end]), Kind: kv.Literal, Context: "setter",
+			Line: lineNo, Col: v.start + 1, EndLine: lineNo, EndCol: v.end,
+			Start: base + v.start, End: base + v.end,
+		})
+		i = v.end
+	}
+	return out
 }

@@ -19,6 +19,7 @@ const (
 	nameNone     nameClass = iota
 	namePassword           // password, passwd, pwd, passphrase, pass
 	nameSecret             // secret, token, credential, api key, private key, auth
+	nameKey                // a bare "key": a credential only when the value looks generated
 )
 
 // credWords are single words that make a name credential-like.
@@ -43,6 +44,9 @@ var keyQualifiers = map[string]bool{
 	"aes": true, "hmac": true, "jwt": true, "session": true, "crypt": true, "crypto": true, "cipher": true,
 	"shared": true, "storage": true, "server": true, "admin": true, "dev": true, "developer": true,
 	"rest": true, "sdk": true, "integration": true, "partner": true, "merchant": true, "webhook": true,
+	"certificate": true, "cert": true, "repo": true, "gpg": true, "pgp": true, "ssh": true, "decryption": true,
+	"bootstrap": true, "join": true, "cluster": true, "deploy": true, "oauth": true, "activation": true,
+	"product": true, "install": true, "root": true, "host": true, "kms": true, "vault": true, "repokey": true,
 }
 
 // notCredLast are words that, at the end of a name, say the value is about a
@@ -154,6 +158,9 @@ func classifyName(name string) nameClass {
 		if c == nameNone && w == "key" && i > 0 && keyQualifiers[words[i-1]] {
 			c = nameSecret
 		}
+		if c == nameNone && w == "key" && i == len(words)-1 {
+			c = nameKey
+		}
 		if (w == "auth" || w == "authorization") && i != len(words)-1 {
 			c = nameNone // auth_url, authFQDN, AuthProxyWhitelist: about auth, not a credential
 		}
@@ -222,6 +229,20 @@ const (
 	reasonIdentifier  = "identifier"
 )
 
+// looksGenerated: long enough, letters and digits, and high entropy: the shape
+// of a generated key rather than of a name or a word.
+func looksGenerated(v string) bool {
+	if len(v) < 16 || strings.ContainsAny(v, " \t") {
+		return false
+	}
+	var digit, letter bool
+	for i := 0; i < len(v); i++ {
+		digit = digit || (v[i] >= '0' && v[i] <= '9')
+		letter = letter || (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z')
+	}
+	return digit && letter && entropy.Shannon(v) >= 3.3
+}
+
 // isPasswordHash: crypt(3)-style hashes ($2b$, $6$, $argon2id$, {CRYPT}, {SSHA})
 // and Django's algorithm$iterations$salt$hash. They are reported by the hash rule,
 // not as plaintext passwords.
@@ -270,7 +291,7 @@ func identifierLike(v string, class nameClass) bool {
 		return true
 	}
 	seps := "_."
-	if class == nameSecret {
+	if class == nameSecret && !isUUIDShape(v) {
 		seps = "_.-"
 	}
 	// Words of letters joined by separators: on_create, session.app, ceph-key-user.
@@ -291,7 +312,7 @@ func identifierLike(v string, class nameClass) bool {
 		return false
 	}
 	// camelCase or PascalCase words, or an upper-case word: databaseName, MaxResults, VERSION.
-	if strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 && len(v) < 24 {
+	if strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 && len(v) < 16 {
 		humps := 0
 		for i := 1; i < len(v); i++ {
 			if v[i] >= 'A' && v[i] <= 'Z' && v[i-1] >= 'a' && v[i-1] <= 'z' {
@@ -299,7 +320,7 @@ func identifierLike(v string, class nameClass) bool {
 			}
 		}
 		upper := strings.ToUpper(v) == v
-		if upper || (humps >= 1 && humps <= 3 && !(v[1] >= 'A' && v[1] <= 'Z')) {
+		if upper || (humps >= 1 && humps <= 2 && !(v[1] >= 'A' && v[1] <= 'Z')) {
 			return true
 		}
 	}
@@ -373,6 +394,9 @@ func filterValue(name, value string, class nameClass) string {
 	minLen := 4
 	if class == nameSecret {
 		minLen = 6
+	}
+	if class == nameKey && !looksGenerated(v) {
+		return reasonLowEntropy
 	}
 	if n < minLen {
 		return reasonShort
@@ -525,4 +549,18 @@ func isIdentifier(s string) bool {
 		}
 	}
 	return !(s[0] >= '0' && s[0] <= '9')
+}
+
+// isUUIDShape: 8-4-4-4-12 groups, whatever the letters.
+func isUUIDShape(v string) bool {
+	parts := strings.Split(v, "-")
+	if len(parts) != 5 {
+		return false
+	}
+	for i, n := range []int{8, 4, 4, 4, 12} {
+		if len(parts[i]) != n {
+			return false
+		}
+	}
+	return true
 }

@@ -27,7 +27,7 @@ var (
 	urlCredRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{1,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
 	basicRe   = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
 	bearerRe  = regexp.MustCompile(`(?i)\b(?:bearer|token)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
-	sqlRe     = regexp.MustCompile(`(?i)\bidentified\s+by\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
+	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+by|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
 	hintsURL  = []byte("://")
 )
 
@@ -36,44 +36,81 @@ func specialCandidates(path string, data []byte) []candidate {
 		return nil
 	}
 	var out []candidate
-	if bytes.Contains(data, hintsURL) {
-		for _, m := range urlCredRe.FindAllSubmatchIndex(data, -1) {
-			user, pw := string(data[m[2]:m[3]]), string(data[m[4]:m[5]])
-			if urlPasswordOK(user, pw) {
-				out = append(out, candidate{Detector: detURL, Start: m[4], End: m[5], Secret: pw})
-			}
-		}
-	}
 	lower := asciiLower(data)
-	if bytes.Contains(lower, []byte("basic")) {
-		for _, m := range basicRe.FindAllSubmatchIndex(data, -1) {
-			tok := string(data[m[2]:m[3]])
+	// Each regex runs only on the lines that hold its hint, so that its cost
+	// follows the number of candidate lines, not the size of the file.
+	eachLineWith(data, lower, hintsURL, func(off int, line []byte) {
+		for _, m := range urlCredRe.FindAllSubmatchIndex(line, -1) {
+			user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
+			if urlPasswordOK(user, pw) {
+				out = append(out, candidate{Detector: detURL, Start: off + m[4], End: off + m[5], Secret: pw})
+			}
+		}
+	})
+	eachLineWith(data, lower, []byte("basic"), func(off int, line []byte) {
+		for _, m := range basicRe.FindAllSubmatchIndex(line, -1) {
+			tok := string(line[m[2]:m[3]])
 			if basicOK(tok) {
-				out = append(out, candidate{Detector: detBasic, Start: m[2], End: m[3], Secret: tok})
+				out = append(out, candidate{Detector: detBasic, Start: off + m[2], End: off + m[3], Secret: tok})
 			}
 		}
-	}
-	if bytes.Contains(lower, []byte("bearer")) || bytes.Contains(lower, []byte("token ")) {
-		for _, m := range bearerRe.FindAllSubmatchIndex(data, -1) {
-			tok := string(data[m[2]:m[3]])
+	})
+	bearer := func(off int, line []byte) {
+		for _, m := range bearerRe.FindAllSubmatchIndex(line, -1) {
+			tok := string(line[m[2]:m[3]])
 			if tokenOK(tok) {
-				out = append(out, candidate{Detector: detBearer, Start: m[2], End: m[3], Secret: tok})
+				out = append(out, candidate{Detector: detBearer, Start: off + m[2], End: off + m[3], Secret: tok})
 			}
 		}
 	}
-	if bytes.Contains(lower, []byte("identified")) {
-		for _, m := range sqlRe.FindAllSubmatchIndex(data, -1) {
+	eachLineWith(data, lower, []byte("bearer"), bearer)
+	eachLineWith(data, lower, []byte("token "), func(off int, line []byte) {
+		if !bytes.Contains(asciiLower(line), []byte("bearer")) { // not already scanned
+			bearer(off, line)
+		}
+	})
+	sql := func(off int, line []byte) {
+		for _, m := range sqlRe.FindAllSubmatchIndex(line, -1) {
 			for g := 1; g <= 3; g++ {
 				if m[2*g] >= 0 {
-					pw := string(data[m[2*g]:m[2*g+1]])
+					pw := string(line[m[2*g]:m[2*g+1]])
 					if filterValue("password", pw, namePassword) == "" && !strings.EqualFold(pw, "password") {
-						out = append(out, candidate{Detector: detSQL, Start: m[2*g], End: m[2*g+1], Secret: pw})
+						out = append(out, candidate{Detector: detSQL, Start: off + m[2*g], End: off + m[2*g+1], Secret: pw})
 					}
 				}
 			}
 		}
 	}
+	eachLineWith(data, lower, []byte("identified"), sql)
+	eachLineWith(data, lower, []byte(" password "), func(off int, line []byte) {
+		if !bytes.Contains(asciiLower(line), []byte("identified")) {
+			sql(off, line)
+		}
+	})
 	return out
+}
+
+// eachLineWith calls fn for every line of data whose lower-case form holds hint,
+// with the line's offset. Lines over 64 KiB are passed over (minified code).
+func eachLineWith(data, lower, hint []byte, fn func(off int, line []byte)) {
+	for from := 0; from < len(lower); {
+		i := bytes.Index(lower[from:], hint)
+		if i < 0 {
+			return
+		}
+		i += from
+		ls := bytes.LastIndexByte(lower[:i], '\n') + 1
+		le := bytes.IndexByte(lower[i:], '\n')
+		if le < 0 {
+			le = len(lower)
+		} else {
+			le += i
+		}
+		if le-ls <= 64<<10 {
+			fn(ls, data[ls:le])
+		}
+		from = le + 1
+	}
 }
 
 func urlPasswordOK(user, pw string) bool {
