@@ -388,6 +388,9 @@ func valueAfter(line []byte, p int, unquotedOK bool) (token, bool) {
 		}
 		k++
 	}
+	if line[p] == '#' {
+		return token{}, false // a comment, not a value
+	}
 	end := k
 	for end > p && (line[end-1] == '\\' || line[end-1] == '.') {
 		end--

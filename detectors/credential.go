@@ -311,6 +311,10 @@ func identifierLike(v string, class nameClass) bool {
 	if class != nameSecret {
 		return false
 	}
+	// A short lower-case word: "comment", "include", "invalid", "channel".
+	if len(v) < 10 && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == "" {
+		return true
+	}
 	// camelCase or PascalCase words, or an upper-case word: databaseName, MaxResults, VERSION.
 	if strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 && len(v) < 16 {
 		humps := 0
@@ -375,7 +379,8 @@ func filterValue(name, value string, class nameClass) string {
 		return reasonTemplate
 	}
 	lv := strings.ToLower(v)
-	if placeholderWords[lv] || placeholderWords[strings.TrimRight(lv, "0123456789")] || isPlaceholder(lv) {
+	bare := strings.TrimFunc(lv, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if placeholderWords[lv] || placeholderWords[bare] || placeholderWords[strings.TrimRight(bare, "0123456789")] || isPlaceholder(lv) {
 		return reasonPlaceholder
 	}
 	if isPasswordHash(v) {
@@ -413,7 +418,7 @@ func filterValue(name, value string, class nameClass) string {
 	if identifierLike(v, class) {
 		return reasonIdentifier
 	}
-	if strings.Count(v, " ") >= 3 || (strings.Count(v, " ") >= 1 && looksLikeProse(v)) {
+	if strings.Count(v, " ") >= 3 || (strings.Count(v, " ") >= 1 && looksLikeProse(v)) || strings.HasSuffix(v, ":") {
 		return reasonProse
 	}
 	if class == nameSecret && n >= 6 && entropy.Shannon(v) < 2.0 {
@@ -434,8 +439,10 @@ func isTemplate(v string) bool {
 		return true // %VAR% (Windows)
 	case v[0] == '{' || v[0] == '[':
 		return true // {name} format field, or JSON text rather than a value
-	case len(v) > 4 && strings.ContainsRune("#@_%", rune(v[0])) && v[1] == v[0] && v[len(v)-1] == v[0] && v[len(v)-2] == v[0]:
+	case len(v) > 2 && strings.ContainsRune("#@_%", rune(v[0])) && v[1] == v[0]:
 		return true // ###NAME###, @@NAME@@, __NAME__, %%NAME%%
+	case v[0] == '%' && strings.HasSuffix(v, "%") && len(v) > 2 && strings.Trim(v[1:len(v)-1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") == "":
+		return true // %VAR%, %DB.ROLE%
 	case strings.Contains(v, "%s"), strings.Contains(v, "%d"):
 		return true
 	}
@@ -449,7 +456,7 @@ func isPlaceholder(lv string) bool {
 	for _, s := range []string{"xxx", "***", "...", "your_", "your-", "yourpass", "yourtoken", "yoursecret", "your ",
 		"placeholder", "replace", "changeme", "change_me", "change-me", "example", "dummy", "fake", "sample",
 		"insert", "enter_", "enter-", "put_your", "todo", "fixme", "redacted", "<", "____", "----", "0000000",
-		"aaaaaa", "abcdefgh", "1234567890", "qwerty", "not_a_real", "not-a-real", "notreal", "mysecret", "mypassword",
+		"aaaaaa", "abcdef", "12345", "asdf", "qwerty", "not_a_real", "not-a-real", "notreal", "mysecret", "mypassword",
 		"secret_here", "password_here", "token_here", "key_here", "here_", "_here", "-here", "testtest", "foobar"} {
 		if strings.Contains(lv, s) {
 			return true
@@ -532,7 +539,7 @@ func looksLikeProse(v string) bool {
 			letters++
 		}
 	}
-	return letters == len(words) && len(words) >= 3
+	return letters == len(words)
 }
 
 func isIdentByte(b byte) bool {
