@@ -3,6 +3,7 @@ package detectors
 import (
 	"bytes"
 
+	"github.com/secretsweep/secretsweep/detectors/confextract"
 	"github.com/secretsweep/secretsweep/detectors/kv"
 	"github.com/secretsweep/secretsweep/detectors/pyextract"
 )
@@ -75,11 +76,58 @@ func extractPairs(path, kind string, data []byte) []kv.Pair {
 	case skipKinds[kind]:
 		return nil
 	case kind == ".py" || kind == ".pyi" || kind == ".pyw":
-		// The Python extractor reads code; commented-out assignments, which it
-		// skips, still hold real credentials often enough to scan them too.
+		// The Python extractor reads code; the line scanner adds what stands in
+		// comments and inside strings, which the extractor does not look into.
 		return mergePairs(pyextract.Extract(data), scanLines(data, false, false))
 	}
+	switch f := confextract.Detect(path, data); f {
+	case confextract.JupyterNotebook:
+		return notebookPairs(data)
+	case confextract.FormatNone:
+	default:
+		return mergePairs(confextract.Extract(f, data), scanLines(data, true, false))
+	}
 	return scanLines(data, !codeKinds[kind], false)
+}
+
+// notebookPairs decodes a Jupyter notebook's cells and extracts pairs from each:
+// Python from code cells, assignments from outputs and markdown; positions are
+// those in the .ipynb file.
+func notebookPairs(data []byte) []kv.Pair {
+	cells, err := confextract.Notebook(data)
+	if err != nil {
+		return scanLines(data, true, false) // not valid JSON: scan it as text
+	}
+	lines := lineIndex{data: data}
+	lines.pos(0) // build the table of line starts
+	offset := func(line, col int) int {
+		if line < 1 || line > len(lines.starts) {
+			return 0
+		}
+		return min(lines.starts[line-1]+col-1, len(data))
+	}
+	var out []kv.Pair
+	for i := range cells {
+		c := &cells[i]
+		text := []byte(c.Text)
+		var ps []kv.Pair
+		if c.Kind == "code" {
+			ps = mergePairs(pyextract.Extract(text), scanLines(text, false, false))
+		} else {
+			ps = scanLines(text, true, false)
+		}
+		for _, p := range ps {
+			p.Line, p.Col = c.Position(p.Line, p.Col)
+			p.EndLine, p.EndCol = c.Position(p.EndLine, p.EndCol)
+			if p.Line == 0 {
+				continue
+			}
+			p.Start, p.End = offset(p.Line, p.Col), offset(p.EndLine, p.EndCol)+1
+			p.Decoded = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mergePairs adds to the pairs of a language extractor those the line scanner
