@@ -368,6 +368,16 @@ var knownExamples = []string{
 	"ASIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE",
 }
 
+// isKnownExample reports whether s holds a documented example credential.
+func isKnownExample(s string) bool {
+	for _, ex := range knownExamples {
+		if strings.Contains(s, ex) {
+			return true
+		}
+	}
+	return false
+}
+
 // filterValue returns "" when value may be a credential, else the reason it is
 // not. class is what the name said; literal is false for unquoted values in code.
 func filterValue(name, value string, class nameClass) string {
@@ -386,10 +396,8 @@ func filterValue(name, value string, class nameClass) string {
 	if isPasswordHash(v) {
 		return reasonHash
 	}
-	for _, ex := range knownExamples {
-		if strings.Contains(v, ex) {
-			return reasonExample
-		}
+	if isKnownExample(v) {
+		return reasonExample
 	}
 	switch lv {
 	case "true", "false", "yes", "no", "on", "off", "null", "none", "nil", "undefined", "0", "1", "-1":
@@ -533,7 +541,7 @@ func looksLikeProse(v string) bool {
 	}
 	letters := 0
 	for _, w := range words {
-		if len(w) >= 2 && strings.IndexFunc(w, func(r rune) bool {
+		if strings.IndexFunc(w, func(r rune) bool {
 			return !unicode.IsLetter(r) && r != '\'' && r != ',' && r != '.' && r != ':' && r != '!' && r != '?'
 		}) < 0 {
 			letters++

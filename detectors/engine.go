@@ -187,7 +187,7 @@ func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
 			}
 			start, end := m[2*g], m[2*g+1]
 			secret := string(data[start:end])
-			if secret == "" {
+			if secret == "" || isKnownExample(secret) {
 				continue
 			}
 			h := entropy.Shannon(secret)

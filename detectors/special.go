@@ -24,7 +24,7 @@ func init() {
 
 var (
 	// scheme://user:password@host
-	urlCredRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{1,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
+	urlCredRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{0,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
 	basicRe   = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
 	bearerRe  = regexp.MustCompile(`(?i)\b(?:bearer|token)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
 	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+by|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
@@ -114,7 +114,7 @@ func eachLineWith(data, lower, hint []byte, fn func(off int, line []byte)) {
 }
 
 func urlPasswordOK(user, pw string) bool {
-	if strings.EqualFold(user, pw) {
+	if user != "" && strings.EqualFold(user, pw) {
 		return false // admin:admin, user:user: examples
 	}
 	if strings.HasPrefix(pw, "$") || strings.HasPrefix(pw, "%(") || strings.Contains(pw, "${") || strings.Contains(pw, "{{") {

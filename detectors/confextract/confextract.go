@@ -233,8 +233,12 @@ func (x *extractor) fail(n int) {
 // multiline reports whether constructs may still be scanned across lines.
 func (x *extractor) multiline() bool { return x.budget > 0 }
 
-// add appends a pair whose value was read from src[start:end].
+// add appends a pair whose value was read from src[start:end] and returns its
+// index, or -1 if the pair has no name and was dropped.
 func (x *extractor) add(name, value string, kind kv.Kind, ctx string, start, end int) int {
+	if name == "" {
+		return -1
+	}
 	if start < 0 {
 		start = 0
 	}

@@ -59,13 +59,13 @@ func (x *extractor) tomlKey(i, le int) (string, int, bool) {
 		switch c := src[i]; {
 		case c == '"' || c == '\'':
 			j := i + 1
-			for j < le && src[j] != c {
+			for j < le && src[j] != c && src[j] != '\n' {
 				if c == '"' && src[j] == '\\' {
 					j++
 				}
 				j++
 			}
-			if j >= le {
+			if j >= le || src[j] != c {
 				return key, i, false
 			}
 			if c == '"' {
@@ -161,14 +161,14 @@ func (x *extractor) tomlValue(name string, i, hi int) int {
 			if overflow > 0 {
 				// skip strings and words inside too-deep containers
 			} else if top.table {
-				le, _ := lineEnd(src, i, hi)
-				k, j, ok := x.tomlKey(i, le)
-				j = skipBlanks(src, j, le)
-				if !ok || j >= le || src[j] != '=' {
+				// tomlKey and skipBlanks stop at the line end
+				k, j, ok := x.tomlKey(i, hi)
+				j = skipBlanks(src, j, hi)
+				if !ok || j >= hi || src[j] != '=' {
 					i++
 					continue
 				}
-				i = skipBlanks(src, j+1, le)
+				i = skipBlanks(src, j+1, hi)
 				name = join(top.name, k)
 				if i >= hi {
 					return hi
@@ -242,7 +242,6 @@ func tomlLooksLikeLine(src []byte, i, hi int, inTable bool) bool {
 func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 	src := x.src
 	q := src[i]
-	le, _ := lineEnd(src, i, hi)
 	if i+2 < hi && src[i+1] == q && src[i+2] == q {
 		// multi-line
 		s := i + 3
@@ -253,7 +252,7 @@ func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 		}
 		limit := hi
 		if !x.multiline() {
-			limit = le
+			limit, _ = lineEnd(src, i, hi)
 		}
 		j, found := s, false
 		for j < limit {
@@ -277,6 +276,7 @@ func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 		}
 		if j >= limit {
 			x.fail(limit - i)
+			le, _ := lineEnd(src, i, hi)
 			e := le
 			if s > e {
 				s = e
@@ -299,14 +299,15 @@ func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 		return j + 3
 	}
 	j := i + 1
-	for j < le && src[j] != q {
-		if q == '"' && src[j] == '\\' {
+	for j < hi && src[j] != q && src[j] != '\n' {
+		if q == '"' && src[j] == '\\' && j+1 < hi && src[j+1] != '\n' {
 			j++
 		}
 		j++
 	}
-	if j > le {
-		j = le
+	le := j // the string's end: its closing quote, or its line end
+	if j < hi && src[j] == '\n' && j > i+1 && src[j-1] == '\r' {
+		j--
 	}
 	if emit {
 		var v string
@@ -317,9 +318,10 @@ func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 		}
 		x.add(name, v, kindOf(v, false), ctxTOML, i+1, j)
 	}
-	if j < le {
+	if j < hi && src[j] == q {
 		j++
 	}
+	_ = le
 	return j
 }
 

@@ -110,8 +110,21 @@ func readHex(src []byte, i, hi, n int) (rune, bool) {
 
 // hasTemplate reports whether s holds interpolation: ${VAR}, {{ x }}, {% x %},
 // %(x)s, {env:X} (tox), ${{ x }} and, when dollar is set, $VAR and $(cmd).
-// A '$' or '%' preceded by a backslash does not count.
+// A '$' or '%' preceded by a backslash does not count. Linear in len(s).
 func hasTemplate(s string, dollar bool) bool {
+	// forward searches are cached: -2 unknown, -1 none, else an index
+	brace, braces, pct, paren := -2, -2, -2, -2
+	find := func(cache *int, from int, sub string) int {
+		if *cache == -1 || *cache >= from {
+			return *cache
+		}
+		if k := strings.Index(s[from:], sub); k >= 0 {
+			*cache = from + k
+		} else {
+			*cache = -1
+		}
+		return *cache
+	}
 	for i := 0; i+1 < len(s); i++ {
 		c := s[i]
 		if i > 0 && s[i-1] == '\\' {
@@ -122,7 +135,7 @@ func hasTemplate(s string, dollar bool) bool {
 			n := s[i+1]
 			switch {
 			case n == '{':
-				if strings.IndexByte(s[i+2:], '}') >= 0 {
+				if find(&brace, i+2, "}") >= 0 {
 					return true
 				}
 			case n == '$':
@@ -133,15 +146,15 @@ func hasTemplate(s string, dollar bool) bool {
 		case '{':
 			switch n := s[i+1]; {
 			case n == '{':
-				if strings.Contains(s[i+2:], "}}") {
+				if find(&braces, i+2, "}}") >= 0 {
 					return true
 				}
 			case n == '%':
-				if strings.Contains(s[i+2:], "%}") {
+				if find(&pct, i+2, "%}") >= 0 {
 					return true
 				}
 			case n == 'e' && strings.HasPrefix(s[i:], "{env:"):
-				if strings.IndexByte(s[i+5:], '}') >= 0 {
+				if find(&brace, i+5, "}") >= 0 {
 					return true
 				}
 			}
@@ -149,8 +162,8 @@ func hasTemplate(s string, dollar bool) bool {
 			if s[i+1] == '%' {
 				i++ // "%%" is an escaped '%'
 			} else if s[i+1] == '(' {
-				j := strings.IndexByte(s[i+2:], ')')
-				if j >= 0 && i+3+j < len(s) && strings.IndexByte("sdirfxgeEX", s[i+3+j]) >= 0 {
+				j := find(&paren, i+2, ")")
+				if j >= 0 && j+1 < len(s) && strings.IndexByte("sdirfxgeEX", s[j+1]) >= 0 {
 					return true
 				}
 			}

@@ -236,8 +236,8 @@ func decodeXMLEntities(b []byte) string {
 			out = append(out, b[i])
 			continue
 		}
-		k := indexByte(b[i:], ';')
-		if k < 0 || k > 12 {
+		k := indexByte(b[i:min(len(b), i+13)], ';')
+		if k < 0 {
 			out = append(out, '&')
 			continue
 		}

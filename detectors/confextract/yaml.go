@@ -358,10 +358,9 @@ func (p *yparser) quoted(i, hi, pind int, fold bool) (v string, s, e, after int,
 	src := p.src
 	q := src[i]
 	s = i + 1
-	le, _ := lineEnd(src, i, p.hi)
-	limit := hi
-	if !fold || !p.x.multiline() {
-		limit = le
+	limit := hi // callers pass the line end when !fold
+	if fold && !p.x.multiline() {
+		limit, _ = lineEnd(src, i, hi)
 	}
 	var b []byte
 	plainRun := true // b not started: the value is src[s:j]
@@ -678,7 +677,7 @@ func (p *yparser) emit(t ytarget, v string, s, e int, tag string, plain bool) {
 	idx := x.add(name, v, kind, ctx, s, e)
 	switch {
 	case parent == nil:
-		if t.key == "kind" {
+		if t.key == "kind" && idx >= 0 {
 			p.kind = v
 		}
 	case parent.seq:
@@ -687,6 +686,7 @@ func (p *yparser) emit(t ytarget, v string, s, e int, tag string, plain bool) {
 		} else if t.key == "value" {
 			parent.valueIdx = idx
 		}
+	case idx < 0:
 	case t.parent == 0 && (parent.key == "data" || parent.key == "stringData"):
 		p.secret = append(p.secret, ysecret{idx: idx, key: t.key, data: parent.key == "data"})
 	}
@@ -709,7 +709,11 @@ func (p *yparser) flow(i, pind int) int {
 	overflow := 0
 	defer p.truncate(base)
 	start := i
+	le := -1 // end of the line holding i, once i > le it is recomputed
 	for i < hi {
+		if i > le {
+			le, _ = lineEnd(src, i, hi)
+		}
 		c := src[i]
 		switch {
 		case isBlank(c) || c == '\r':
@@ -797,7 +801,6 @@ func (p *yparser) flow(i, pind int) int {
 		var v, tag string
 		var s, e int
 		plain := false
-		le, _ := lineEnd(src, i, hi)
 		if c == '!' || c == '&' {
 			tag, i = p.props(i, le)
 			if i >= le {
@@ -815,6 +818,9 @@ func (p *yparser) flow(i, pind int) int {
 				continue
 			}
 			i = after
+			if i > le {
+				le, _ = lineEnd(src, i, hi)
+			}
 		case c == '{': // {{ template }}
 			s = i
 			k := bytes.Index(src[i:le], []byte("}}"))

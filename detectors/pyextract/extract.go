@@ -35,6 +35,7 @@ func Extract(src []byte) []kv.Pair {
 	var e extractor
 	e.src = src
 	e.fst = make([]frame, 0, 16)
+	e.pairs = make([]kv.Pair, 0, len(src)/128+8)
 	var s Scanner
 	s.Init(src)
 	for {
@@ -61,6 +62,7 @@ func Extract(src []byte) []kv.Pair {
 
 type extractor struct {
 	src   []byte
+	s     string  // string(src), made on first use: values and names that are source text share it
 	toks  []Token // the logical line being analysed, without comments
 	match []int   // for brackets in toks: the index of the partner, n if unclosed, -1 if stray
 	stack []int
@@ -143,6 +145,32 @@ func (e *extractor) isOp(i int, op string) bool {
 func (e *extractor) text(i int) []byte {
 	t := e.toks[i]
 	return e.src[t.Start:t.End]
+}
+
+// sub returns src[a:b] as a string that shares memory with e.s.
+func (e *extractor) sub(a, b int) string {
+	if e.s == "" {
+		e.s = string(e.src)
+	}
+	return e.s[a:b]
+}
+
+// name returns the text of token i as a string.
+func (e *extractor) name(i int) string {
+	t := e.toks[i]
+	return e.sub(t.Start, t.End)
+}
+
+// unquoted returns the value of string token k, and whether it has fields.
+func (e *extractor) unquoted(k int) (string, bool) {
+	t := e.toks[k]
+	content := e.src[t.ContentStart:t.ContentEnd]
+	if t.Flags&Format == 0 && bytes.IndexByte(content, '\r') < 0 && (t.Flags&Raw != 0 || bytes.IndexByte(content, '\\') < 0) {
+		return e.sub(t.ContentStart, t.ContentEnd), false
+	}
+	var f bool
+	e.buf, f = appendUnquoted(e.buf[:0], e.src, t, e.fst[:0])
+	return string(e.buf), f
 }
 
 // isName reports whether token i is an identifier that is not a keyword.
@@ -380,6 +408,10 @@ func (e *extractor) stringsText(a, b int) (string, bool) {
 	if !e.allStrings(a, b) {
 		return "", false
 	}
+	if b == a+1 {
+		v, _ := e.unquoted(a)
+		return v, true
+	}
 	e.buf = e.buf[:0]
 	for k := a; k < b; k++ {
 		e.buf, _ = appendUnquoted(e.buf, e.src, e.toks[k], e.fst[:0])
@@ -390,6 +422,14 @@ func (e *extractor) stringsText(a, b int) (string, bool) {
 // joinText returns the text of tokens [a, b) without the space between them,
 // cut to MaxRefLen.
 func (e *extractor) joinText(a, b int) string {
+	k := a + 1
+	for k < b && e.toks[k].Start == e.toks[k-1].End {
+		k++
+	}
+	if k == b {
+		start, end := e.toks[a].Start, e.toks[b-1].End
+		return e.sub(start, start+len(cut(e.src[start:end], MaxRefLen)))
+	}
 	e.buf = e.buf[:0]
 	for k := a; k < b && len(e.buf) < MaxRefLen; k++ {
 		e.buf = append(e.buf, e.text(k)...)
@@ -533,7 +573,7 @@ func (e *extractor) params(o int) {
 		if eq < 0 {
 			continue
 		}
-		e.emitValue(string(e.text(el.a)), CtxDefaultArg, eq+1, el.b)
+		e.emitValue(e.name(el.a), CtxDefaultArg, eq+1, el.b)
 	}
 }
 
@@ -549,7 +589,7 @@ func (e *extractor) call(o int) {
 	hasDflt := false
 	for _, el := range args {
 		if e.isName(el.a) && e.op1(el.a+1) == '=' {
-			name := string(e.text(el.a))
+			name := e.name(el.a)
 			va, vb := el.a+2, el.b
 			switch {
 			case kind == calleeGetenv && name == "default":
@@ -804,7 +844,7 @@ func (e *extractor) walrus(i int) {
 	for k < n && e.op1(k) != ',' && !e.isCloser(k) {
 		k = e.next(k)
 	}
-	e.emitValue(string(e.text(i-1)), CtxAssign, i+1, min(k, n))
+	e.emitValue(e.name(i-1), CtxAssign, i+1, min(k, n))
 }
 
 // Values.
@@ -906,11 +946,20 @@ func (e *extractor) classify(a, b int) (value, bool) {
 	}
 	start, end := e.toks[a].Start, e.toks[b-1].End
 	text := cut(e.src[start:end], MaxRefLen)
-	return value{text: string(text), kind: kv.Reference, start: start, end: start + len(text), first: a, last: b - 1}, true
+	return value{text: e.sub(start, start+len(text)), kind: kv.Reference, start: start, end: start + len(text), first: a, last: b - 1}, true
 }
 
 // strings returns the value of the string run [a, b).
 func (e *extractor) strings(a, b int) value {
+	if b == a+1 {
+		t := e.toks[a]
+		text, f := e.unquoted(a)
+		v := value{text: text, kind: kv.Literal, start: t.ContentStart, end: t.ContentEnd, first: a, last: a}
+		if f {
+			v.kind = kv.Template
+		}
+		return v
+	}
 	e.buf = e.buf[:0]
 	tmpl := false
 	for k := a; k < b; k++ {

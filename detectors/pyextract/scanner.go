@@ -122,63 +122,76 @@ func isStmtKeyword(b []byte) bool {
 // Scan returns the next token. After the end of the source it returns EOF
 // tokens. Scan never fails: bytes that start no token come back as Illegal.
 func (s *Scanner) Scan() Token {
+	var t Token
+	s.scan(&t)
+	return t
+}
+
+func (s *Scanner) scan(t *Token) {
 	src := s.src
 	n := len(src)
-	for s.off < n {
-		c := src[s.off]
+	off := s.off
+	for off < n {
+		c := src[off]
 		if class[c]&cSpace != 0 {
-			s.off++
+			off++
 			continue
 		}
 		switch c {
 		case '\n':
-			start := s.off
-			t := Token{Kind: Newline, Start: start, End: start + 1, Line: s.line, Col: start - s.lineStart + 1}
-			s.off++
+			*t = Token{Kind: Newline, Start: off, End: off + 1, Line: s.line, Col: off - s.lineStart + 1}
+			off++
 			s.line++
-			s.lineStart = s.off
-			if s.depth > 0 && s.stmtLineFollows() {
-				s.depth = 0
+			s.lineStart = off
+			if s.depth > 0 {
+				s.off = off
+				if s.stmtLineFollows() {
+					s.depth = 0
+				}
 			}
 			if s.depth == 0 && s.pending {
 				s.pending = false
-				return t
+				s.off = off
+				return
 			}
 			continue
 		case '#':
-			start := s.off
 			end := n
-			if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
-				end = start + i
+			if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+				end = off + i
 			}
-			if end > start && src[end-1] == '\r' {
+			if end > off && src[end-1] == '\r' {
 				end--
 			}
+			*t = Token{Kind: Comment, Start: off, End: end, Line: s.line, Col: off - s.lineStart + 1}
 			s.off = end
-			return Token{Kind: Comment, Start: start, End: end, Line: s.line, Col: start - s.lineStart + 1}
+			return
 		case '\\':
 			// Line continuation.
-			if s.off+1 < n && src[s.off+1] == '\n' {
-				s.off += 2
+			if off+1 < n && src[off+1] == '\n' {
+				off += 2
 				s.line++
-				s.lineStart = s.off
+				s.lineStart = off
 				continue
 			}
-			if s.off+2 < n && src[s.off+1] == '\r' && src[s.off+2] == '\n' {
-				s.off += 3
+			if off+2 < n && src[off+1] == '\r' && src[off+2] == '\n' {
+				off += 3
 				s.line++
-				s.lineStart = s.off
+				s.lineStart = off
 				continue
 			}
 		}
 		s.pending = true
-		return s.token(c)
+		s.off = off
+		s.token(t, c)
+		return
 	}
+	s.off = off
+	*t = Token{Kind: EOF, Start: n, End: n, Line: s.line, Col: n - s.lineStart + 1}
 	if s.pending {
 		s.pending = false
-		return Token{Kind: Newline, Start: n, End: n, Line: s.line, Col: n - s.lineStart + 1}
+		t.Kind = Newline
 	}
-	return Token{Kind: EOF, Start: n, End: n, Line: s.line, Col: n - s.lineStart + 1}
 }
 
 // stmtLineFollows reports whether the line at s.off starts with a statement
@@ -196,13 +209,14 @@ func (s *Scanner) stmtLineFollows() bool {
 	return j > i && j-i <= 8 && isStmtKeyword(src[i:j])
 }
 
-func (s *Scanner) token(c byte) Token {
+func (s *Scanner) token(t *Token, c byte) {
 	src := s.src
 	n := len(src)
 	start := s.off
-	t := Token{Start: start, Line: s.line, Col: start - s.lineStart + 1}
+	*t = Token{Start: start, Line: s.line, Col: start - s.lineStart + 1}
+	cl := class[c]
 	switch {
-	case class[c]&cDigit != 0 || (c == '.' && start+1 < n && class[src[start+1]]&cDigit != 0):
+	case cl&cDigit != 0 || (c == '.' && start+1 < n && class[src[start+1]]&cDigit != 0):
 		i := start + 1
 		hex := c == '0' && i < n && (src[i]|0x20 == 'x')
 		for i < n {
@@ -219,41 +233,46 @@ func (s *Scanner) token(c byte) Token {
 		}
 		t.Kind, t.End = Number, i
 		s.off = i
-		return t
-	case class[c]&cIdent != 0:
+		return
+	case cl&cIdent != 0:
 		i := start + 1
 		for i < n && class[src[i]]&cIdent != 0 {
 			i++
 		}
-		if i < n && class[src[i]]&cQuote != 0 && i-start <= 2 {
+		if i < n && i-start <= 2 && class[src[i]]&cQuote != 0 {
 			if f, ok := stringPrefix(src[start:i]); ok {
-				return s.str(t, i, f)
+				s.str(t, i, f)
+				return
 			}
 		}
 		t.Kind, t.End = Name, i
 		s.off = i
-		return t
-	case class[c]&cQuote != 0:
-		return s.str(t, start, 0)
+		return
+	case cl&cQuote != 0:
+		s.str(t, start, 0)
+		return
+	case cl&cOpener != 0:
+		s.depth++
+		t.Kind, t.End = Op, start+1
+		s.off = start + 1
+		return
+	case cl&cCloser != 0:
+		if s.depth > 0 {
+			s.depth--
+		}
+		t.Kind, t.End = Op, start+1
+		s.off = start + 1
+		return
 	}
-	// Operators.
+	// Other operators.
 	t.Kind = Op
 	l := opLen(src[start:])
 	if l == 0 {
 		t.Kind = Illegal
 		l = 1
 	}
-	switch {
-	case class[c]&cOpener != 0:
-		s.depth++
-	case class[c]&cCloser != 0:
-		if s.depth > 0 {
-			s.depth--
-		}
-	}
 	t.End = start + l
 	s.off = t.End
-	return t
 }
 
 // opLen returns the length of the operator at the start of b, or 0.
@@ -306,7 +325,7 @@ func opLen(b []byte) int {
 
 // str scans a string literal whose prefix starts at t.Start and whose opening
 // quote is at q.
-func (s *Scanner) str(t Token, q int, f Flags) Token {
+func (s *Scanner) str(t *Token, q int, f Flags) {
 	src := s.src
 	n := len(src)
 	quote := src[q]
@@ -316,33 +335,37 @@ func (s *Scanner) str(t Token, q int, f Flags) Token {
 		cs = q + 3
 	}
 	triple := f&Triple != 0
-	st := append(s.stack[:0], frame{str: true, quote: quote, triple: triple, raw: f&Raw != 0, f: f&Format != 0})
-	end, ok, fields, st := run(src, cs, st)
-	if !ok && f&Format != 0 {
-		// Not a well-formed f-string (or one only a newer Python accepts):
-		// end it at the first closing quote, as older Pythons did.
-		st = append(st[:0], frame{str: true, quote: quote, triple: triple, raw: f&Raw != 0})
-		end, ok, _, st = run(src, cs, st)
-		fields = 0
-		if bytes.IndexByte(src[cs:end], '{') >= 0 {
-			fields = 1
+	var end int
+	var ok bool
+	if f&Format != 0 {
+		st := append(s.stack[:0], frame{str: true, quote: quote, triple: triple, raw: f&Raw != 0, f: true})
+		var fields int
+		end, ok, fields, st = run(src, cs, st)
+		s.stack = st
+		if !ok {
+			// Not a well-formed f-string (or one only a newer Python accepts):
+			// end it at the first closing quote, as older Pythons did.
+			end, ok = plainString(src, cs, quote, triple)
+			if bytes.IndexByte(src[cs:end], '{') >= 0 {
+				fields = 1
+			}
 		}
-	}
-	s.stack = st
-	if fields > 0 {
-		f |= Fields
+		if fields > 0 {
+			f |= Fields
+		}
+	} else {
+		end, ok = plainString(src, cs, quote, triple)
 	}
 	t.Kind = String
 	t.ContentStart = cs
+	t.End = end
 	if ok {
-		t.End = end
 		t.ContentEnd = end - 1
 		if triple {
 			t.ContentEnd = end - 3
 		}
 	} else {
 		f |= Unterminated
-		t.End = end
 		if !triple && end > cs && src[end-1] == '\r' {
 			end--
 		}
@@ -350,12 +373,52 @@ func (s *Scanner) str(t Token, q int, f Flags) Token {
 	}
 	t.Flags = f
 	// Strings may span lines (triple quotes, backslash-newline).
-	if k := bytes.Count(src[cs:t.End], nl); k > 0 {
-		s.line += k
-		s.lineStart = t.Start + bytes.LastIndexByte(src[t.Start:t.End], '\n') + 1
+	if triple || f&Format != 0 || bytes.IndexByte(src[cs:t.End], '\\') >= 0 {
+		if k := bytes.Count(src[cs:t.End], nl); k > 0 {
+			s.line += k
+			s.lineStart = t.Start + bytes.LastIndexByte(src[t.Start:t.End], '\n') + 1
+		}
 	}
 	s.off = t.End
-	return t
+}
+
+// plainString scans the text of a string without replacement fields from
+// src[i] and returns the offset after its closing quote and true, or, if it is
+// unterminated, the offset of the line end (or len(src)) and false.
+func plainString(src []byte, i int, quote byte, triple bool) (int, bool) {
+	n := len(src)
+	if !triple {
+		for i < n {
+			switch src[i] {
+			case quote:
+				return i + 1, true
+			case '\\':
+				if i+2 < n && src[i+1] == '\r' && src[i+2] == '\n' {
+					i++
+				}
+				i += 2
+			case '\n':
+				return i, false
+			default:
+				i++
+			}
+		}
+		return n, false
+	}
+	for i < n {
+		switch src[i] {
+		case quote:
+			if i+2 < n && src[i+1] == quote && src[i+2] == quote {
+				return i + 3, true
+			}
+			i++
+		case '\\':
+			i += 2
+		default:
+			i++
+		}
+	}
+	return n, false
 }
 
 var nl = []byte{'\n'}
