@@ -7,7 +7,7 @@ import (
 )
 
 // benchSource returns the testdata files concatenated.
-func benchSource(b *testing.B) []byte {
+func benchSource(b testing.TB) []byte {
 	var src []byte
 	for _, file := range pyFiles(b) {
 		data, err := os.ReadFile(file)

@@ -3,6 +3,7 @@ package pyextract
 import (
 	"bytes"
 	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/secretsweep/secretsweep/detectors/kv"
@@ -32,44 +33,73 @@ const MaxRefLen = 200
 // extracts what it can. It runs in time linear in len(src), uses no recursion,
 // and does not keep or modify src.
 func Extract(src []byte) []kv.Pair {
-	var e extractor
+	e := pool.Get().(*extractor)
+	defer e.release()
 	e.src = src
-	e.fst = make([]frame, 0, 16)
-	e.pairs = make([]kv.Pair, 0, len(src)/128+8)
-	var s Scanner
+	s := &e.scanner
 	s.Init(src)
 	for {
-		t := s.Scan()
+		// Scan straight into the logical line; drop what is not part of it.
+		e.toks = append(e.toks, Token{})
+		t := &e.toks[len(e.toks)-1]
+		s.scan(t)
 		switch t.Kind {
 		case EOF:
+			e.toks = e.toks[:len(e.toks)-1]
 			e.flush()
-			slices.SortStableFunc(e.pairs, func(a, b kv.Pair) int { return a.Start - b.Start })
-			return e.pairs
+			if len(e.pairs) == 0 {
+				return nil
+			}
+			byStart := func(a, b kv.Pair) int { return a.Start - b.Start }
+			if !slices.IsSortedFunc(e.pairs, byStart) {
+				slices.SortStableFunc(e.pairs, byStart)
+			}
+			return slices.Clone(e.pairs)
 		case Comment:
+			e.toks = e.toks[:len(e.toks)-1]
 		case Newline:
+			e.toks = e.toks[:len(e.toks)-1]
 			e.flush()
 		case Op:
-			if s.Depth() == 0 && t.End-t.Start == 1 && src[t.Start] == ';' {
+			if t.End-t.Start == 1 && src[t.Start] == ';' && s.Depth() == 0 {
+				e.toks = e.toks[:len(e.toks)-1]
 				e.flush()
 				continue
 			}
-			e.toks = append(e.toks, t)
+			e.code = append(e.code, e.codeOf(t))
 		default:
-			e.toks = append(e.toks, t)
+			e.code = append(e.code, e.codeOf(t))
 		}
 	}
 }
 
+var pool = sync.Pool{New: func() any { return &extractor{fst: make([]frame, 0, 16)} }}
+
+// release clears e and puts it back in the pool, unless it grew too big to be
+// worth keeping.
+func (e *extractor) release() {
+	clear(e.pairs) // drop the strings
+	if cap(e.toks) > 1<<14 || cap(e.pairs) > 1<<12 || cap(e.buf) > 1<<16 || cap(e.arena) > 1<<14 {
+		return
+	}
+	e.src, e.s = nil, ""
+	e.toks, e.code, e.pairs, e.buf, e.arena = e.toks[:0], e.code[:0], e.pairs[:0], e.buf[:0], e.arena[:0]
+	e.scanner.Init(nil)
+	pool.Put(e)
+}
+
 type extractor struct {
-	src   []byte
-	s     string  // string(src), made on first use: values and names that are source text share it
-	toks  []Token // the logical line being analysed, without comments
-	match []int   // for brackets in toks: the index of the partner, n if unclosed, -1 if stray
-	stack []int
-	arena []span // stack-allocated element lists, see split
-	fst   []frame
-	buf   []byte
-	pairs []kv.Pair
+	scanner Scanner
+	src     []byte
+	s       string  // string(src), made on first use: values and names that are source text share it
+	toks    []Token // the logical line being analysed, without comments
+	code    []byte  // for each token of toks, its code (see codeOf)
+	match   []int   // for brackets in toks: the index of the partner, n if unclosed, -1 if stray
+	stack   []int
+	arena   []span // stack-allocated element lists, see split
+	fst     []frame
+	buf     []byte
+	pairs   []kv.Pair
 }
 
 type span struct{ a, b int }
@@ -92,18 +122,16 @@ func (e *extractor) flush() {
 	e.statement(0, n)
 	e.expressions()
 	e.toks = e.toks[:0]
+	e.code = e.code[:0]
 }
 
 func (e *extractor) matchBrackets() {
 	n := len(e.toks)
 	e.match = slices.Grow(e.match[:0], n)[:n]
 	e.stack = e.stack[:0]
-	for i, t := range e.toks {
+	for i, c := range e.code {
 		e.match[i] = -1
-		if t.Kind != Op || t.End-t.Start != 1 {
-			continue
-		}
-		switch c := class[e.src[t.Start]]; {
+		switch c := class[c]; {
 		case c&cOpener != 0:
 			e.stack = append(e.stack, i)
 		case c&cCloser != 0:
@@ -120,26 +148,69 @@ func (e *extractor) matchBrackets() {
 	}
 }
 
-// Token tests.
+// Token codes, one byte per token so that the tests below are cheap: a
+// one-byte operator is its own byte; the other codes are letters.
+const (
+	codeName    = 'n' // identifier that is not a keyword
+	codeKeyword = 'k'
+	codeString  = 's'
+	codeNumber  = 'd'
+	codeEq      = 'E' // ==
+	codeNe      = 'N' // != <>
+	codeWalrus  = 'W' // :=
+	codePow     = 'P' // **
+	codeOp      = 'o' // other operators
+	codeIllegal = '?'
+)
 
-// op1 returns the one-byte operator at token i, or 0.
-func (e *extractor) op1(i int) byte {
-	if i < 0 || i >= len(e.toks) {
-		return 0
+// codeOf returns the code of token t.
+func (e *extractor) codeOf(t *Token) byte {
+	var c byte
+	switch t.Kind {
+	case Name:
+		c = codeName
+		if t.End-t.Start <= 8 && isKeyword(e.src[t.Start:t.End]) {
+			c = codeKeyword
+		}
+	case String:
+		c = codeString
+	case Number:
+		c = codeNumber
+	case Op:
+		switch t.End - t.Start {
+		case 1:
+			c = e.src[t.Start]
+		case 2:
+			switch string(e.src[t.Start:t.End]) {
+			case "==":
+				c = codeEq
+			case "!=", "<>":
+				c = codeNe
+			case ":=":
+				c = codeWalrus
+			case "**":
+				c = codePow
+			default:
+				c = codeOp
+			}
+		default:
+			c = codeOp
+		}
+	default:
+		c = codeIllegal
 	}
-	t := e.toks[i]
-	if t.Kind != Op || t.End-t.Start != 1 {
-		return 0
-	}
-	return e.src[t.Start]
+	return c
 }
 
-func (e *extractor) isOp(i int, op string) bool {
-	if i < 0 || i >= len(e.toks) {
-		return false
+// Token tests.
+
+// op1 returns the one-byte operator at token i, or another byte that is no
+// operator (a letter code), or 0 out of range.
+func (e *extractor) op1(i int) byte {
+	if uint(i) >= uint(len(e.code)) {
+		return 0
 	}
-	t := e.toks[i]
-	return t.Kind == Op && t.Is(e.src, op)
+	return e.code[i]
 }
 
 func (e *extractor) text(i int) []byte {
@@ -175,15 +246,16 @@ func (e *extractor) unquoted(k int) (string, bool) {
 
 // isName reports whether token i is an identifier that is not a keyword.
 func (e *extractor) isName(i int) bool {
-	return i >= 0 && i < len(e.toks) && e.toks[i].Kind == Name && !isKeyword(e.text(i))
+	return e.op1(i) == codeName
 }
 
 func (e *extractor) isWord(i int, w string) bool {
-	return i >= 0 && i < len(e.toks) && e.toks[i].Kind == Name && e.toks[i].Is(e.src, w)
+	c := e.op1(i)
+	return (c == codeName || c == codeKeyword) && e.toks[i].Is(e.src, w)
 }
 
 func (e *extractor) isString(i int) bool {
-	return i >= 0 && i < len(e.toks) && e.toks[i].Kind == String
+	return e.op1(i) == codeString
 }
 
 func (e *extractor) isOpener(i int) bool {
@@ -258,7 +330,7 @@ func (e *extractor) allStrings(a, b int) bool {
 		return false
 	}
 	for k := a; k < b; k++ {
-		if e.toks[k].Kind != String {
+		if e.code[k] != codeString {
 			return false
 		}
 	}
@@ -279,7 +351,7 @@ func isCompound(b []byte) bool {
 // statement finds the assignments of the logical line [lo, hi).
 func (e *extractor) statement(lo, hi int) {
 	// Skip compound statement headers: "if x: a = 1", "class A: b = 2".
-	for lo < hi && e.toks[lo].Kind == Name && isCompound(e.text(lo)) {
+	for lo < hi && e.code[lo] == codeKeyword && isCompound(e.text(lo)) {
 		c := e.findTop(lo+1, hi, ':')
 		if c < 0 {
 			return
@@ -456,25 +528,15 @@ func cut(b []byte, l int) []byte {
 func (e *extractor) expressions() {
 	n := len(e.toks)
 	for i := 0; i < n; i++ {
-		t := e.toks[i]
-		if t.Kind != Op {
-			continue
-		}
-		switch t.End - t.Start {
-		case 1:
-			switch e.src[t.Start] {
-			case '(':
-				e.paren(i)
-			case '{':
-				e.brace(i)
-			}
-		case 2:
-			switch string(e.src[t.Start:t.End]) {
-			case "==", "!=", "<>":
-				e.compare(i)
-			case ":=":
-				e.walrus(i)
-			}
+		switch e.code[i] {
+		case '(':
+			e.paren(i)
+		case '{':
+			e.brace(i)
+		case codeEq, codeNe:
+			e.compare(i)
+		case codeWalrus:
+			e.walrus(i)
 		}
 	}
 }
@@ -537,7 +599,7 @@ func (e *extractor) calleeKind(o int) int {
 	case "setattr":
 		return calleeSetattr
 	}
-	if string(prev) == "env" && e.isName(o-3) && !e.isOp(o-4, ".") {
+	if string(prev) == "env" && e.isName(o-3) && e.op1(o-4) != '.' {
 		return calleeGetenv // env.str("NAME", default=...), env.db_url(...)
 	}
 	return calleeOther
@@ -602,7 +664,7 @@ func (e *extractor) call(o int) {
 			}
 			continue
 		}
-		if op := e.op1(el.a); op == '*' || e.isOp(el.a, "**") {
+		if op := e.op1(el.a); op == '*' || op == codePow {
 			continue
 		}
 		if npos < len(pos) {
@@ -667,7 +729,7 @@ func (e *extractor) endsOperand(k int) bool {
 	case '.', '(', '[', '%', '+', '*', '@', '/':
 		return false
 	}
-	return e.toks[k].Kind != String
+	return e.code[k] != codeString
 }
 
 // authTuple emits the elements of a 2-tuple (or list) [a, b) as username and
@@ -695,7 +757,7 @@ func (e *extractor) brace(o int) {
 	for _, el := range e.split(o+1, e.closeOf(o)) {
 		colon := e.findTop(el.a, el.b, ':')
 		if colon < 0 {
-			if e.isOp(el.a, "**") {
+			if e.op1(el.a) == codePow {
 				continue
 			}
 			return // a set
@@ -718,7 +780,7 @@ func (e *extractor) compare(i int) {
 	n := len(e.toks)
 	// operand == "literal"
 	k := i + 1
-	for k < n && e.toks[k].Kind == String {
+	for k < n && e.code[k] == codeString {
 		k++
 	}
 	if k > i+1 && e.endsOperand(k) {
@@ -729,7 +791,7 @@ func (e *extractor) compare(i int) {
 	}
 	// "literal" == operand
 	s := i
-	for s > 0 && e.toks[s-1].Kind == String {
+	for s > 0 && e.code[s-1] == codeString {
 		s--
 	}
 	if s == i {
@@ -849,10 +911,6 @@ func (e *extractor) walrus(i int) {
 
 // Values.
 
-func isConstWord(b []byte) bool {
-	return isKeyword(b)
-}
-
 // emitValue classifies the value expression [a, b) and emits a pair for it.
 func (e *extractor) emitValue(name, ctx string, a, b int) {
 	if name == "" {
@@ -911,7 +969,7 @@ func (e *extractor) classify(a, b int) (value, bool) {
 		return value{}, false
 	}
 	k := a
-	for k < b && e.toks[k].Kind == String {
+	for k < b && e.code[k] == codeString {
 		k++
 	}
 	if k == b {
@@ -936,7 +994,7 @@ func (e *extractor) classify(a, b int) (value, bool) {
 	}
 	named := false
 	for k := a; k < b; k++ {
-		if t := e.toks[k]; t.Kind == String || (t.Kind == Name && !isConstWord(e.text(k))) {
+		if c := e.code[k]; c == codeString || c == codeName {
 			named = true
 			break
 		}
@@ -984,7 +1042,7 @@ func (e *extractor) plus(a, b int) (value, bool) {
 		t := e.toks[k]
 		switch t.Kind {
 		case Name:
-			if isKeyword(e.text(k)) {
+			if e.code[k] == codeKeyword {
 				return value{}, false
 			}
 		case String, Number:
