@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 
@@ -178,6 +179,11 @@ func (c *Config) Validate() error {
 			return &ConfigError{File: c.Source, Line: r.line, Rule: r.ID, Err: err}
 		}
 		if r.Regex != "" {
+			// Go's parser takes RE2 syntax too and reports errors without the
+			// native library's log line on stderr.
+			if _, err := syntax.Parse(r.Regex, syntax.Perl); err != nil {
+				return fail(fmt.Errorf("regex: %v", err))
+			}
 			re, err := re2.Compile(r.Regex)
 			if err != nil {
 				return fail(fmt.Errorf("regex: %v", err))
@@ -187,6 +193,9 @@ func (c *Config) Validate() error {
 			}
 		}
 		if r.Path != "" {
+			if _, err := syntax.Parse(r.Path, syntax.Perl); err != nil {
+				return fail(fmt.Errorf("path: %v", err))
+			}
 			if _, err := re2.Compile(r.Path); err != nil {
 				return fail(fmt.Errorf("path: %v", err))
 			}

@@ -388,6 +388,9 @@ func filterValue(name, value string, class nameClass) string {
 	case isTemplate(v):
 		return reasonTemplate
 	}
+	if isKnownExample(v) {
+		return reasonExample
+	}
 	lv := strings.ToLower(v)
 	bare := strings.TrimFunc(lv, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if placeholderWords[lv] || placeholderWords[bare] || placeholderWords[strings.TrimRight(bare, "0123456789")] || isPlaceholder(lv) {
@@ -395,9 +398,6 @@ func filterValue(name, value string, class nameClass) string {
 	}
 	if isPasswordHash(v) {
 		return reasonHash
-	}
-	if isKnownExample(v) {
-		return reasonExample
 	}
 	switch lv {
 	case "true", "false", "yes", "no", "on", "off", "null", "none", "nil", "undefined", "0", "1", "-1":
