@@ -204,7 +204,7 @@ func fakeChars(label, alphabet string, n int) string {
 	}
 }
 
-func fakeAWSKey(label string) string   { return "AKIA" + fakeChars(label, base32Upper, 16) }
+func fakeAWSKey(label string) string    { return "AKIA" + fakeChars(label, base32Upper, 16) }
 func fakeGitHubPAT(label string) string { return "ghp_" + fakeChars(label, alnum, 36) }
 func fakeSlackBot(label string) string {
 	return "xoxb-" + fakeChars(label+"/a", digits, 11) + "-" + fakeChars(label+"/b", digits, 12) + "-" + fakeChars(label+"/c", alnum, 24)

@@ -26,7 +26,7 @@ func TestHistoryAddedThenDeleted(t *testing.T) {
 	t.Parallel()
 	f := newRepo(t)
 	key := fakeAWSKey(t.Name())
-	f.write("app/settings.txt", "region = eu-west-1\nnote " + key + "\n")
+	f.write("app/settings.txt", "region = eu-west-1\nnote "+key+"\n")
 	c1 := f.commit("add settings")
 	date1 := authorDate(f.tick)
 	blob1 := f.blobAt(c1, "app/settings.txt")
