@@ -88,6 +88,7 @@ type options struct {
 	noIgnore       bool   // dir
 	stdinPath      string // stdin
 	noColor        bool
+	version        bool
 }
 
 // sizeFlag parses sizes such as 1048576, 10MB, 512KiB or 1G.
@@ -146,6 +147,7 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "number of scanning workers")
 	fs.StringVar(&o.fingerprintKey, "fingerprint-key", "", "`key` for the HMAC of fingerprints (default: the config's, else the repository's root commit id)")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour in text output (also: NO_COLOR set)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	switch cmd {
 	case "dir":
 		fs.BoolVar(&o.noIgnore, "no-ignore", false, "also scan files that .gitignore excludes")
@@ -189,6 +191,10 @@ func runScan(ctx context.Context, cmd string, args []string, stdin io.Reader, st
 	}
 	if err != nil {
 		return exitError // the flag package has printed the problem and the usage
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
+		return exitClean
 	}
 	if err := o.check(cmd, pos); err != nil {
 		fmt.Fprintf(stderr, "secretsweep %s: %v\n", cmd, err)
