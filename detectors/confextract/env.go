@@ -22,6 +22,10 @@ func (x *extractor) env(lo, hi int, ctx string) {
 		}
 		if hasWord(src, i, le, "export") {
 			i = skipBlanks(src, i+6, le)
+			if i >= le {
+				i = next
+				continue
+			}
 		}
 		// key
 		var key string

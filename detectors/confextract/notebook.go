@@ -128,6 +128,7 @@ func parseJSONTree(src []byte) *jnode {
 	var stack []*jnode
 	var pendingKey []string // per object: key awaiting its value ("" none)
 	var haveKey []bool
+	overflow := 0 // containers nested deeper than maxDepth, skipped
 	attach := func(n *jnode) {
 		if len(stack) == 0 {
 			if root == nil {
@@ -153,17 +154,23 @@ func parseJSONTree(src []byte) *jnode {
 		case 0:
 			return root
 		case '{', '[':
+			if overflow > 0 || len(stack) >= maxDepth {
+				overflow++
+				continue
+			}
 			n := &jnode{kind: 'o'}
 			if t.kind == '[' {
 				n.kind = 'a'
 			}
 			attach(n)
-			if len(stack) < maxDepth {
-				stack = append(stack, n)
-				pendingKey = append(pendingKey, "")
-				haveKey = append(haveKey, false)
-			}
+			stack = append(stack, n)
+			pendingKey = append(pendingKey, "")
+			haveKey = append(haveKey, false)
 		case '}', ']':
+			if overflow > 0 {
+				overflow--
+				continue
+			}
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 				pendingKey = pendingKey[:len(pendingKey)-1]
@@ -173,6 +180,9 @@ func parseJSONTree(src []byte) *jnode {
 				return root
 			}
 		case 's', 'b':
+			if overflow > 0 {
+				continue
+			}
 			k := len(stack) - 1
 			if k >= 0 && stack[k].kind == 'o' && !haveKey[k] {
 				if t.kind == 's' {

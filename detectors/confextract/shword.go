@@ -8,6 +8,12 @@ const maxShellNest = 64
 // "${", a backtick command, or "(" (an array or extglob), with what they nest.
 // It returns the offset after the construct and whether it was closed before hi.
 func skipNested(src []byte, i, hi int, esc byte) (int, bool) {
+	return skipNestedNL(src, i, hi, esc, false)
+}
+
+// skipNestedNL is skipNested; with stopNL, an unquoted or quoted newline ends
+// the scan as unclosed.
+func skipNestedNL(src []byte, i, hi int, esc byte, stopNL bool) (int, bool) {
 	var stack [maxShellNest]byte
 	n := 0
 	push := func(m byte) {
@@ -28,6 +34,9 @@ func skipNested(src []byte, i, hi int, esc byte) (int, bool) {
 	}
 	for i < hi && n > 0 {
 		c := src[i]
+		if stopNL && c == '\n' {
+			return i, false
+		}
 		top := stack[n-1]
 		if c == esc {
 			i += 2
@@ -58,6 +67,9 @@ func skipNested(src []byte, i, hi int, esc byte) (int, bool) {
 				j := indexByte(src[i+1:hi], '\'')
 				if j < 0 {
 					return hi, false
+				}
+				if stopNL && indexByte(src[i+1:i+1+j], '\n') >= 0 {
+					return i, false
 				}
 				i += j + 1
 			case c == '"' || c == '`':
@@ -131,20 +143,9 @@ func (x *extractor) scanWord(i, hi int, esc byte) int {
 	return i
 }
 
-// limitFor returns the end up to which a construct starting at src[i] may be
-// scanned: hi, or the line end once the budget is spent.
-func (x *extractor) limitFor(i, hi int) int {
-	if x.multiline() {
-		return hi
-	}
-	le, _ := lineEnd(x.src, i, hi)
-	return le
-}
-
 // nested skips a nested construct at src[i]; left open, it ends at its line end.
 func (x *extractor) nested(i, hi int, esc byte) int {
-	limit := x.limitFor(i, hi)
-	j, ok := skipNested(x.src, i, limit, esc)
+	j, ok := skipNestedNL(x.src, i, hi, esc, !x.multiline())
 	if ok {
 		return j
 	}
@@ -162,18 +163,21 @@ func (x *extractor) nested(i, hi int, esc byte) int {
 func (x *extractor) quoted(i, hi int, q, esc byte) int {
 	src := x.src
 	ansi := i > 0 && src[i-1] == '$'
-	limit := x.limitFor(i, hi)
+	stopNL := !x.multiline()
 	j := i + 1
-	for j < limit && src[j] != q {
+	for j < hi && src[j] != q && !(stopNL && src[j] == '\n') {
 		if ansi && src[j] == '\\' {
 			j++
 		}
 		j++
 	}
-	if j < limit {
+	if j < hi && src[j] == q {
 		return j + 1
 	}
-	x.fail(limit - i)
+	if j > hi {
+		j = hi
+	}
+	x.fail(j - i)
 	le, _ := lineEnd(src, i, hi)
 	if le <= i {
 		le = i + 1

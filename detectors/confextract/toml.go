@@ -305,7 +305,6 @@ func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 		}
 		j++
 	}
-	le := j // the string's end: its closing quote, or its line end
 	if j < hi && src[j] == '\n' && j > i+1 && src[j-1] == '\r' {
 		j--
 	}
@@ -321,7 +320,6 @@ func (x *extractor) tomlString(name string, i, hi int, emit bool) int {
 	if j < hi && src[j] == q {
 		j++
 	}
-	_ = le
 	return j
 }
 

@@ -625,7 +625,7 @@ func isYAMLNull(v string) bool {
 
 // emit adds a scalar found for target t.
 func (p *yparser) emit(t ytarget, v string, s, e int, tag string, plain bool) {
-	if plain && isYAMLNull(v) && tag == "" {
+	if plain && isYAMLNull(v) && tag == "" || !t.item && t.key == "<<" {
 		return
 	}
 	x := p.x
