@@ -4,12 +4,14 @@ package main
 // fingerprints and flags.
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secretsweep/secretsweep/report"
 )
@@ -281,6 +283,30 @@ path = '''^two/'''
 	if d := scan("dir", "--fingerprint-key", "team-key-1", f.dir); d["b/c.txt:3"] != k["b/c.txt:3"] {
 		t.Errorf("--fingerprint-key: dir and history fingerprints differ")
 	}
+
+	// A config's fingerprint_key keys them too, and --fingerprint-key wins over it.
+	keyed := filepath.Join(t.TempDir(), "keyed.toml")
+	writeFile(t, keyed, "fingerprint_key = \"config-key\"\n[extend]\ndefault = true\n")
+	for _, c := range []struct {
+		args []string
+		key  string
+	}{
+		{[]string{"history", "--config", keyed, f.dir}, "config-key"},
+		{[]string{"dir", "--config", keyed, f.dir}, "config-key"},
+		{[]string{"history", "--config", keyed, "--fingerprint-key", "flag-key", f.dir}, "flag-key"},
+	} {
+		r := ss(t, "", append([]string{c.args[0], "--format", "json"}, c.args[1:]...)...).mustCode(t, exitFindings)
+		w := report.Fingerprint([]byte(c.key), "aws-access-key-id", key)
+		found := false
+		for _, rec := range records(t, r.stdout) {
+			if rec.Path == "a.txt" {
+				found = rec.Fingerprint == w
+			}
+		}
+		if !found {
+			t.Errorf("%q: the fingerprint at a.txt is not the HMAC keyed by %q", c.args, c.key)
+		}
+	}
 }
 
 func TestFlags(t *testing.T) {
@@ -297,6 +323,12 @@ func TestFlags(t *testing.T) {
 		{[]string{"dir", "--max-blob-size", "10XB", d.dir}, []string{"max-blob-size", "10XB"}},
 		{[]string{"dir", "--max-blob-size", "-5", d.dir}, []string{"max-blob-size"}},
 		{[]string{"dir", "--max-blob-size", "0", d.dir}, []string{"max-blob-size"}},
+		// NaN and sizes under one byte once parsed to a negative or zero cap that
+		// silently skipped every file (exit 0 without scanning anything).
+		{[]string{"dir", "--max-blob-size", "nan", d.dir}, []string{"max-blob-size"}},
+		{[]string{"history", "--max-blob-size", "NaN", d.dir}, []string{"max-blob-size"}},
+		{[]string{"dir", "--max-blob-size", "0.5", d.dir}, []string{"max-blob-size"}},
+		{[]string{"dir", "--max-blob-size", "inf", d.dir}, []string{"max-blob-size"}},
 		{[]string{"dir", "--workers", "0", d.dir}, []string{"--workers"}},
 		{[]string{"history", "--workers", "-1", d.dir}, []string{"--workers"}},
 		{[]string{"dir", "--workers", "many", d.dir}, []string{"workers"}},
@@ -324,7 +356,7 @@ func TestFlags(t *testing.T) {
 		}
 	}
 
-	for _, size := range []string{"512KiB", "10MB", "1048576", "2mib", "1G"} {
+	for _, size := range []string{"512KiB", "10MB", "1048576", "2mib", "1G", "1.5k", "1"} {
 		ss(t, "", "dir", "--max-blob-size", size, d.dir).mustCode(t, exitClean)
 	}
 	// Flags after the path are accepted too.
@@ -343,6 +375,29 @@ func TestFlags(t *testing.T) {
 		r := ss(t, "", cmd, "--help").mustCode(t, exitClean)
 		if !strings.Contains(r.stdout+r.stderr, "-max-blob-size") {
 			t.Errorf("%s --help: flags not listed:\n%s", cmd, r)
+		}
+	}
+}
+
+// A cancelled scan stops, exits 2 and does not hang.
+func TestCancelled(t *testing.T) {
+	t.Parallel()
+	f := newRepo(t)
+	f.write("a.txt", "key "+fakeAWSKey(t.Name())+"\n")
+	f.commit("a")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{{"history", f.dir}, {"dir", f.dir}} {
+		done := make(chan int, 1)
+		var out, errb strings.Builder
+		go func() { done <- run(ctx, args, strings.NewReader(""), &out, &errb) }()
+		select {
+		case code := <-done:
+			if code != exitError {
+				t.Errorf("%v with a cancelled context: exit %d, want 2\n%s", args, code, errb.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%v with a cancelled context did not return", args)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 // End-to-end tests of `secretsweep dir` and `secretsweep stdin`.
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,14 +123,27 @@ func TestDirUnreadableFile(t *testing.T) {
 	}
 }
 
-func TestDirOversizedFile(t *testing.T) {
+func TestDirOversizedAndBinaryFiles(t *testing.T) {
 	t.Parallel()
 	d := newDir(t)
 	d.write("big/data.txt", strings.Repeat("x", 3000)+"\n"+fakeAWSKey(t.Name())+"\n")
+	d.write("img.png", "\x89PNG\r\n\x1a\n\x00\x00 "+fakeGitHubPAT(t.Name())+"\n")
 	r := ss(t, "", "dir", "--max-blob-size", "2KB", "--format", "json", d.dir).mustCode(t, exitClean)
 	checkFindings(t, records(t, r.stdout))
 	if !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, "big/data.txt") {
 		t.Errorf("stderr does not warn about the oversized file by name:\n%s", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "1 binary") {
+		t.Errorf("summary does not count the binary file:\n%s", r.stderr)
+	}
+
+	// Many oversized files: the warning names some and counts the rest.
+	for i := range 25 {
+		d.write(fmt.Sprintf("many/f%02d.txt", i), strings.Repeat("y", 2100))
+	}
+	r = ss(t, "", "dir", "--max-blob-size", "2KB", d.dir).mustCode(t, exitClean)
+	if !strings.Contains(r.stderr, "26 files or blobs over") || !strings.Contains(r.stderr, "and 6 more") {
+		t.Errorf("warning does not count 26 oversized files, 6 of them unnamed:\n%s", r.stderr)
 	}
 }
 

@@ -370,3 +370,38 @@ func TestHistoryConfigExtendAndReplace(t *testing.T) {
 	r.mustCode(t, exitFindings)
 	checkFindings(t, rs, want{Rule: "acme-token", Path: "mixed.txt", Line: 2, Commit: c, InHead: true, Blob: blob})
 }
+
+// An empty repository is a clean scan; a bare repository and a .git directory
+// are scanned like a work tree; in_head follows a detached HEAD.
+func TestHistoryEmptyBareAndDetached(t *testing.T) {
+	t.Parallel()
+	e := newRepo(t)
+	rs, r := historyJSON(t, e.dir)
+	r.mustCode(t, exitClean)
+	checkFindings(t, rs)
+
+	f := newRepo(t)
+	key := fakeAWSKey(t.Name())
+	f.write("a.txt", "key "+key+"\n")
+	c1 := f.commit("add")
+	blob := f.blobAt(c1, "a.txt")
+	f.remove("a.txt")
+	f.write("b.txt", "clean\n")
+	f.commit("remove")
+	removed := want{Rule: "aws-access-key-id", Path: "a.txt", Line: 1, Commit: c1, InHead: false, Blob: blob}
+	still := removed
+	still.InHead = true
+
+	bare := filepath.Join(t.TempDir(), "bare.git")
+	f.git("clone", "-q", "--bare", f.dir, bare)
+	for _, dir := range []string{bare, filepath.Join(f.dir, ".git")} {
+		rs, r = historyJSON(t, dir)
+		r.mustCode(t, exitFindings)
+		checkFindings(t, rs, removed)
+	}
+
+	f.git("checkout", "-q", "--detach", c1)
+	rs, r = historyJSON(t, f.dir)
+	r.mustCode(t, exitFindings)
+	checkFindings(t, rs, still)
+}
