@@ -129,7 +129,7 @@ func parseSize(v string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n <= 0 || n*float64(mult) > 1<<50 {
+	if err != nil || !(n*float64(mult) >= 1) || n*float64(mult) > 1<<50 { // !(>= 1) also rejects NaN and sizes that round to 0
 		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, or one with a unit such as 10MB or 512KiB)", v)
 	}
 	return int64(n * float64(mult)), nil
