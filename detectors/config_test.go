@@ -3,6 +3,7 @@ package detectors
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -139,6 +140,30 @@ func TestFilterValueReasons(t *testing.T) {
 	} {
 		if got := filterValue(tt.name, tt.value, tt.class); got != tt.want {
 			t.Errorf("filterValue(%q, %q) = %q, want %q", tt.name, tt.value, got, tt.want)
+		}
+	}
+}
+
+func TestWeakPasswordTag(t *testing.T) {
+	eng, err := NewEngine(defaultConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		src  string
+		weak bool
+	}{
+		{`DB_PASSWORD = "Zk8#vQ3mW7x!"`, false},
+		{`DB_PASSWORD = "Zk8#vQ"`, true},
+		{`DB_PASSWORD = "monkey"`, true},
+		{`DB_PASSWORD = "sunshine"`, true},
+	} {
+		fs, err := eng.Scan("settings.py", []byte(tt.src))
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("%s: %d findings, %v", tt.src, len(fs), err)
+		}
+		if got := slices.Contains(fs[0].Tags, "weak-password"); got != tt.weak {
+			t.Errorf("%s: weak-password tag %v, want %v (tags %v)", tt.src, got, tt.weak, fs[0].Tags)
 		}
 	}
 }

@@ -219,6 +219,9 @@ func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
 			}
 			f := e.newFinding(r, path, &lines, c.Start, c.End, c.Secret, entropy.Shannon(c.Secret), c.Detector)
 			f.Decoded = c.Decoded
+			if slices.Contains(f.Tags, "password") && weakPassword(c.Secret) {
+				f.Tags = append(slices.Clone(f.Tags), "weak-password")
+			}
 			if c.Line > 0 {
 				f.Line, f.Column, f.EndLine, f.EndColumn = c.Line, c.Column, c.EndLine, c.EndColumn
 			}
