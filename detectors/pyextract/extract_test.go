@@ -1,9 +1,12 @@
 package pyextract
 
 import (
+	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/secretsweep/secretsweep/detectors/kv"
@@ -110,6 +113,10 @@ func TestExtract(t *testing.T) {
 		{"unicode col in bytes", `é = "ü"; pw = "x"`, []string{`1:7-1:8 assign literal é=ü`, `1:18-1:18 assign literal pw=x`}},
 		// Implicit concatenation.
 		{"concat", `pw = "ab" 'cd'`, []string{`1:7-1:13 assign literal pw=abcd`}},
+		{"fstring nested quotes 3.12", `url = f"{cfg["host"]}/x"`, []string{`1:9-1:23 assign template url="{cfg[\"host\"]}/x"`}},
+		{"fstring format spec", `s = f"{pw!r:>{width}}"`, []string{`1:7-1:21 assign template s={pw!r:>{width}}`}},
+		{"tab columns", "\tpw =\t'p'", []string{`1:8-1:8 assign literal pw=p`}},
+		{"crlf", "a = 'x'\r\nb = \"\"\"y\r\nz\"\"\"\r\n", []string{`1:6-1:6 assign literal a=x`, `2:8-3:1 assign literal b="y\nz"`}},
 		{"concat lines", "pw = (\n    'ab'\n    \"cd\"\n)", []string{`2:6-3:7 assign literal pw=abcd`}},
 		{"concat f", `url = "postgres://" f"{user}:{pw}@h"`, []string{`1:8-1:35 assign template url=postgres://{user}:{pw}@h`}},
 		{"concat f no fields", `pw = "a" f"b{{c}}"`, []string{`1:7-1:17 assign literal pw=ab{c}`}},
@@ -283,5 +290,39 @@ func TestExtractDeep(t *testing.T) {
 	for _, s := range srcs {
 		src := []byte(s)
 		checkPairs(t, src, Extract(src))
+	}
+}
+
+// Extract may run from many goroutines at once; results do not leak between calls.
+func TestExtractConcurrent(t *testing.T) {
+	var srcs [][]byte
+	var want []string
+	for _, file := range pyFiles(t) {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+		want = append(want, fmt.Sprint(Extract(src)))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				k := (g + i) % len(srcs)
+				if got := fmt.Sprint(Extract(srcs[k])); got != want[k] {
+					errs <- fmt.Sprintf("goroutine %d, file %d: result differs", g, k)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
