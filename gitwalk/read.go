@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
@@ -55,8 +54,17 @@ func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan
 		r.mu.Unlock()
 		return ErrClosed
 	}
-	items, npacks := r.packOrder(ix.blobs)
+	// Trees and commits cached by Walk are of no use here.
+	r.cache.Clear()
+	items, packs := r.packOrder(ix.blobs)
 	r.mu.Unlock()
+	defer func() {
+		for _, pr := range packs {
+			if pr != nil {
+				_ = pr.file.Close() // read-only file: nothing to lose
+			}
+		}
+	}()
 
 	var errs []error
 	failed := 0
@@ -69,7 +77,13 @@ func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan
 			r.mu.Unlock()
 			return ErrClosed
 		}
-		b, err := r.readBlob(it.id, maxSize, it.pack < npacks)
+		var b Blob
+		var err error
+		if it.pack < len(packs) {
+			b, err = r.readPacked(packs[it.pack], it, maxSize)
+		} else {
+			b, err = r.readBlob(it.id, maxSize, false)
+		}
 		r.mu.Unlock()
 		if err != nil {
 			failed++
@@ -110,10 +124,11 @@ func (r *Repo) ReadBlob(id plumbing.Hash, maxSize int64) ([]byte, error) {
 	return b.Data, nil
 }
 
-// readBlob reads one blob; r.mu must be held. packed says the blob was found
-// in a pack index, where go-git learns the size of a large object from its
-// header without loading it. For other blobs the loose object's header is
-// read first, so an oversized loose blob is never inflated.
+// readBlob reads one blob through the storer; r.mu must be held. packed
+// says the blob is known to be in a pack, where go-git learns the size of a
+// large object from its header without loading it. For other blobs the
+// loose object's header is read first, so an oversized loose blob is never
+// inflated.
 func (r *Repo) readBlob(id plumbing.Hash, maxSize int64, packed bool) (Blob, error) {
 	if !packed && maxSize > 0 {
 		// On error fall through: EncodedObject gives the canonical error
@@ -126,6 +141,24 @@ func (r *Repo) readBlob(id plumbing.Hash, maxSize int64, packed bool) (Blob, err
 	if err != nil {
 		return Blob{}, objErr("reading", "blob", id, "", err)
 	}
+	return readContent(id, obj, maxSize)
+}
+
+// readPacked reads the blob of it through its pack's reader, falling back
+// to go-git's storer for what the fast path does not handle and on any
+// error, so the fast path can never make a readable blob unreadable, and
+// the error reported for an unreadable one is go-git's. r.mu must be held.
+func (r *Repo) readPacked(pr *packReader, it readItem, maxSize int64) (Blob, error) {
+	if b, err := pr.readBlob(it.id, it.offset, maxSize); err == nil {
+		return b, nil
+	}
+	return r.readBlob(it.id, maxSize, true)
+}
+
+// readContent copies obj's content into a fresh slice, or reports it
+// skipped when it is over maxSize (> 0). It checks that the content has
+// exactly the size the header announced.
+func readContent(id plumbing.Hash, obj plumbing.EncodedObject, maxSize int64) (Blob, error) {
 	size := obj.Size()
 	if maxSize > 0 && size > maxSize {
 		return Blob{ID: id, Size: size, Skipped: true}, nil
@@ -159,33 +192,41 @@ func (r *Repo) readBlob(id plumbing.Hash, maxSize int64, packed bool) (Blob, err
 }
 
 // packOrder sorts blobs by (pack, offset), blobs outside packs last in id
-// order, and returns the number of packs (the pack value of unpacked
-// blobs). It reads the pack indexes itself (go-git does not export its
-// in-memory index). This only orders the reads: if an index cannot be read,
-// its blobs are simply read later, and the storer reports any real problem
-// when they are.
-func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, int) {
+// order, and opens a reader for each pack holding some of them (nil where
+// the pack or its index cannot be read: its blobs are then read through the
+// storer, which reports any real problem). The caller closes the readers.
+// r.mu must be held.
+func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, []*packReader) {
 	dg := dotgit.New(r.fs)
-	packs, err := dg.ObjectPacks()
+	hashes, err := dg.ObjectPacks()
 	if err != nil {
-		packs = nil
+		hashes = nil
 	}
+	cache := newBaseCache(int64(objectCacheSize))
+	packs := make([]*packReader, len(hashes))
 	items := make([]readItem, len(blobs))
 	for i, b := range blobs {
 		items[i] = readItem{id: b, pack: len(packs)}
 	}
-	for pi, ph := range packs {
-		idx, err := readPackIndex(dg, ph)
+	for pi, ph := range hashes {
+		pr, err := openPack(dg, pi, ph, cache)
 		if err != nil {
 			continue
 		}
+		used := false
 		for i := range items {
 			if items[i].pack != len(packs) {
 				continue
 			}
-			if off, err := idx.FindOffset(items[i].id); err == nil {
+			if off, err := pr.idx.FindOffset(items[i].id); err == nil {
 				items[i].pack, items[i].offset = pi, off
+				used = true
 			}
+		}
+		if used {
+			packs[pi] = pr
+		} else {
+			_ = pr.file.Close() // read-only file
 		}
 	}
 	slices.SortStableFunc(items, func(a, b readItem) int {
@@ -194,18 +235,5 @@ func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, int) {
 		}
 		return cmp.Compare(a.offset, b.offset)
 	})
-	return items, len(packs)
-}
-
-func readPackIndex(dg *dotgit.DotGit, pack plumbing.Hash) (*idxfile.MemoryIndex, error) {
-	f, err := dg.ObjectPackIdx(pack)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	idx := idxfile.NewMemoryIndex()
-	if err := idxfile.NewDecoder(f).Decode(idx); err != nil {
-		return nil, err
-	}
-	return idx, nil
+	return items, packs
 }

@@ -52,8 +52,10 @@ func buildMixedRepo(t *testing.T, pack string) (*gitRepo, map[plumbing.Hash]stri
 }
 
 func TestReadBlobsDeliversEveryBlobOnce(t *testing.T) {
+	t.Parallel()
 	for _, pack := range []string{"none", "all", "some"} {
 		t.Run(pack, func(t *testing.T) {
+			t.Parallel()
 			g, contents := buildMixedRepo(t, pack)
 			r, ix := walkRepo(t, g.dir)
 			if ix.NumBlobs() != len(contents) {
@@ -84,8 +86,10 @@ func TestReadBlobsDeliversEveryBlobOnce(t *testing.T) {
 }
 
 func TestReadBlobsSkipsOverMaxSize(t *testing.T) {
+	t.Parallel()
 	for _, pack := range []string{"none", "all"} {
 		t.Run(pack, func(t *testing.T) {
+			t.Parallel()
 			g, contents := buildMixedRepo(t, pack)
 			r, ix := walkRepo(t, g.dir)
 			const maxSize = 1000
@@ -119,6 +123,7 @@ func TestReadBlobsSkipsOverMaxSize(t *testing.T) {
 }
 
 func TestReadBlobsMissingObject(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("a.txt", "kept\n")
 	g.write("gone.txt", "this object will be deleted\n")
@@ -154,6 +159,7 @@ func TestReadBlobsMissingObject(t *testing.T) {
 }
 
 func TestReadBlobsCorruptObject(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("a.txt", "will be corrupted\n")
 	g.commit("one")
@@ -176,6 +182,7 @@ func TestReadBlobsCorruptObject(t *testing.T) {
 }
 
 func TestReadBlobsCancelled(t *testing.T) {
+	t.Parallel()
 	g, _ := buildMixedRepo(t, "all")
 	r, ix := walkRepo(t, g.dir)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -189,6 +196,7 @@ func TestReadBlobsCancelled(t *testing.T) {
 }
 
 func TestReadBlob(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	big := randomText(2, 40_000)
 	g.write("small.txt", "small\n")
@@ -225,6 +233,7 @@ func TestReadBlob(t *testing.T) {
 // TestReadBlobDuringReadBlobs checks that a receiver of ReadBlobs may call
 // ReadBlob (the in_head check) without deadlocking.
 func TestReadBlobDuringReadBlobs(t *testing.T) {
+	t.Parallel()
 	g, contents := buildMixedRepo(t, "all")
 	r, ix := walkRepo(t, g.dir)
 	head, ok := ix.HeadBlob("small.txt")
@@ -250,7 +259,8 @@ func TestReadBlobDuringReadBlobs(t *testing.T) {
 }
 
 // TestReadBlobsDoesNotLoadSkippedBlobs checks that a blob over the cap is
-// never inflated to learn its size, loose or packed.
+// never inflated to learn its size, loose or packed. It measures the
+// process's allocations, so it must not run in parallel with other tests.
 func TestReadBlobsDoesNotLoadSkippedBlobs(t *testing.T) {
 	const bigSize = 12 << 20
 	big := randomText(3, bigSize)

@@ -39,9 +39,10 @@ var ErrClosed = errors.New("gitwalk: repository is closed")
 type Repo struct {
 	path string
 
-	mu sync.Mutex // guards st and everything read through it
-	st *filesystem.Storage
-	fs billy.Filesystem // the git directory (objects, refs, packs)
+	mu    sync.Mutex // guards st and everything read through it
+	st    *filesystem.Storage
+	fs    billy.Filesystem // the git directory (objects, refs, packs)
+	cache cache.Object     // st's object cache, shared by ReadBlobs' pack readers
 }
 
 // Open opens the repository at path: a work tree root holding .git (a
@@ -85,13 +86,14 @@ func Open(path string) (*Repo, error) {
 	dot := probeStorage.Filesystem()
 	_ = probeStorage.Close() // opened nothing we keep; the error is of no use
 
-	st := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(objectCacheSize), filesystem.Options{
+	objects := cache.NewObjectLRU(objectCacheSize)
+	st := filesystem.NewStorageWithOptions(dot, objects, filesystem.Options{
 		// Keep pack files open between object reads: otherwise go-git
 		// opens and closes the pack for every object.
 		KeepDescriptors:      true,
 		LargeObjectThreshold: largeObjectThreshold,
 	})
-	return &Repo{path: path, st: st, fs: dot}, nil
+	return &Repo{path: path, st: st, fs: dot, cache: objects}, nil
 }
 
 // Close releases the repository's open files. Further calls on r return

@@ -22,6 +22,7 @@ type want struct {
 }
 
 func TestWalkProvenance(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		build func(g *gitRepo) []want
@@ -93,12 +94,12 @@ func TestWalkProvenance(t *testing.T) {
 				g.write("f.txt", "main\n")
 				g.commit("main side")
 				if out, err := g.run("merge", "-q", "feature"); err == nil {
-					t.Fatalf("merge unexpectedly succeeded: %s", out)
+					g.t.Fatalf("merge unexpectedly succeeded: %s", out)
 				}
 				g.write("f.txt", "resolved\n")
 				m := g.commit("merge feature")
 				if n := len(strings.Fields(g.git("log", "-1", "--format=%P"))); n != 2 {
-					t.Fatalf("merge commit has %d parents", n)
+					g.t.Fatalf("merge commit has %d parents", n)
 				}
 				return []want{
 					{"resolved\n", "f.txt", m, true},
@@ -180,7 +181,7 @@ func TestWalkProvenance(t *testing.T) {
 			build: func(g *gitRepo) []want {
 				g.write("target.txt", "t\n")
 				if err := os.Symlink("target.txt", filepath.Join(g.dir, "link")); err != nil {
-					t.Skipf("symlinks unsupported: %v", err)
+					g.t.Skipf("symlinks unsupported: %v", err)
 				}
 				c := g.commit("link")
 				return []want{{"target.txt", "link", c, true}}
@@ -204,6 +205,7 @@ func TestWalkProvenance(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			g := newGitRepo(t)
 			wants := tt.build(g)
 			_, ix := walkRepo(t, g.dir)
@@ -241,6 +243,7 @@ func contains(ss []string, s string) bool {
 }
 
 func TestWalkSameBlobManyCommits(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("const.txt", "unchanging\n")
 	first := g.commit("c0")
@@ -276,6 +279,7 @@ func TestWalkSameBlobManyCommits(t *testing.T) {
 }
 
 func TestWalkTagsOfTreesAndBlobs(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("a.txt", "a\n")
 	g.commit("base")
@@ -336,6 +340,7 @@ func TestWalkTagsOfTreesAndBlobs(t *testing.T) {
 }
 
 func TestWalkSkipsGitlinks(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("a.txt", "a\n")
 	c1 := g.commit("base")
@@ -352,6 +357,7 @@ func TestWalkSkipsGitlinks(t *testing.T) {
 }
 
 func TestWalkTopologicalOrder(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	// Parent dated 2021, child dated 2020: the parent must still come first.
 	g.write("f.txt", "parent\n")
@@ -391,6 +397,7 @@ func TestWalkTopologicalOrder(t *testing.T) {
 }
 
 func TestWalkEmptyRepository(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	_, ix := walkRepo(t, g.dir)
 	if ix.NumBlobs() != 0 || ix.Commits() != 0 || ix.HeadPaths() != 0 {
@@ -405,6 +412,7 @@ func TestWalkEmptyRepository(t *testing.T) {
 }
 
 func TestOpenNotARepository(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
@@ -424,6 +432,7 @@ func TestOpenNotARepository(t *testing.T) {
 }
 
 func TestOpenLayouts(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("f.txt", "content\n")
 	c := g.commit("one")
@@ -444,6 +453,7 @@ func TestOpenLayouts(t *testing.T) {
 }
 
 func TestWalkMissingTree(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("dir/f.txt", "x\n")
 	c := g.commit("one")
@@ -466,6 +476,7 @@ func TestWalkMissingTree(t *testing.T) {
 }
 
 func TestWalkMissingParent(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("f.txt", "1\n")
 	c1 := g.commit("one")
@@ -482,6 +493,7 @@ func TestWalkMissingParent(t *testing.T) {
 }
 
 func TestWalkCancelled(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("f.txt", "1\n")
 	g.commit("one")
@@ -494,6 +506,7 @@ func TestWalkCancelled(t *testing.T) {
 }
 
 func TestClosed(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	r, err := Open(g.dir)
 	if err != nil {

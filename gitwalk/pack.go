@@ -1,0 +1,409 @@
+package gitwalk
+
+import (
+	"container/list"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// maxDeltaChain bounds delta chain resolution (git's default --depth is 50;
+// the format allows 4095).
+const maxDeltaChain = 5000
+
+// errFallback asks the caller to read the object through go-git's storer:
+// it is too large for the in-memory fast path, or its delta base is outside
+// this pack.
+var errFallback = errors.New("gitwalk: object not handled by the pack fast path")
+
+// packReader reads the objects of one pack by offset, for ReadBlobs.
+//
+// Reading through go-git's storer costs, per object, a lookup in every pack
+// index, a SHA-1 of the whole content to key its object cache, a reopening
+// of the pack file for objects over 16 KiB, and a copy out of a growing
+// buffer. Here the offset is known (ReadBlobs sorted the blobs by it), the
+// delta-base cache is keyed by offset, and content is inflated into an
+// exactly sized buffer. go-git still does the parsing: its Scanner reads
+// object headers and inflates, PatchDelta applies deltas. Anything unusual
+// (large objects, a base in another pack, any error) is handed back to
+// go-git's storer, which also produces the error that gets reported.
+type packReader struct {
+	id    int // position in ReadBlobs' pack list, for cache keys
+	file  billy.File
+	idx   *idxfile.MemoryIndex
+	scan  *packfile.Scanner
+	cache *baseCache
+}
+
+func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (*packReader, error) {
+	f, err := dg.ObjectPackIdx(pack)
+	if err != nil {
+		return nil, err
+	}
+	idx := idxfile.NewMemoryIndex()
+	err = idxfile.NewDecoder(f).Decode(idx)
+	_ = f.Close() // read-only file
+	if err != nil {
+		return nil, err
+	}
+	file, err := dg.ObjectPack(pack)
+	if err != nil {
+		return nil, err
+	}
+	return &packReader{id: id, file: file, idx: idx, scan: packfile.NewScanner(newWindowReader(file)), cache: cache}, nil
+}
+
+// readBlob reads the blob at offset. A blob over maxSize (> 0) is reported
+// Skipped after reading only its header (and, for a delta, the delta data).
+// The returned Data is a fresh slice.
+func (p *packReader) readBlob(id plumbing.Hash, offset, maxSize int64) (Blob, error) {
+	if e, ok := p.cache.get(cacheKey{p.id, offset}); ok {
+		if e.typ != plumbing.BlobObject {
+			return Blob{}, fmt.Errorf("object is a %s, not a blob", e.typ)
+		}
+		size := int64(len(e.data))
+		if maxSize > 0 && size > maxSize {
+			return Blob{ID: id, Size: size, Skipped: true}, nil
+		}
+		return Blob{ID: id, Size: size, Data: clone(e.data)}, nil
+	}
+
+	h, err := p.scan.SeekObjectHeader(offset)
+	if err != nil {
+		return Blob{}, err
+	}
+	var size int64
+	var delta []byte
+	switch h.Type {
+	case plumbing.BlobObject:
+		size = h.Length
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.TagObject:
+		return Blob{}, fmt.Errorf("object is a %s, not a blob", h.Type)
+	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+		if h.Length > largeObjectThreshold {
+			return Blob{}, errFallback
+		}
+		if delta, err = p.inflate(h); err != nil {
+			return Blob{}, err
+		}
+		if size, err = deltaTargetSize(delta); err != nil {
+			return Blob{}, err
+		}
+	default:
+		return Blob{}, fmt.Errorf("unknown object type %v", h.Type)
+	}
+
+	if maxSize > 0 && size > maxSize {
+		if delta != nil {
+			typ, err := p.typeOf(h, 0)
+			if err != nil {
+				return Blob{}, err
+			}
+			if typ != plumbing.BlobObject {
+				return Blob{}, fmt.Errorf("object is a %s, not a blob", typ)
+			}
+		}
+		return Blob{ID: id, Size: size, Skipped: true}, nil
+	}
+	if size > largeObjectThreshold {
+		return Blob{}, errFallback // go-git streams it
+	}
+
+	var typ plumbing.ObjectType
+	var data []byte
+	if delta == nil {
+		typ = h.Type
+		if data, err = p.inflate(h); err != nil {
+			return Blob{}, err
+		}
+	} else {
+		if typ, data, err = p.applyDelta(h, delta, 1); err != nil {
+			return Blob{}, err
+		}
+	}
+	if typ != plumbing.BlobObject {
+		return Blob{}, fmt.Errorf("object is a %s, not a blob", typ)
+	}
+	if int64(len(data)) != size {
+		return Blob{}, fmt.Errorf("content is %d bytes, header says %d", len(data), size)
+	}
+	// The cache keeps data as a possible delta base; the receiver gets its
+	// own copy, so nothing it does can corrupt later blobs.
+	p.cache.put(cacheKey{p.id, offset}, typ, data)
+	return Blob{ID: id, Size: size, Data: clone(data)}, nil
+}
+
+// object returns the type and content of the object at offset (a delta
+// base), from the cache or the pack.
+func (p *packReader) object(offset int64, depth int) (plumbing.ObjectType, []byte, error) {
+	if e, ok := p.cache.get(cacheKey{p.id, offset}); ok {
+		return e.typ, e.data, nil
+	}
+	if depth > maxDeltaChain {
+		return 0, nil, fmt.Errorf("delta chain longer than %d", maxDeltaChain)
+	}
+	h, err := p.scan.SeekObjectHeader(offset)
+	if err != nil {
+		return 0, nil, err
+	}
+	if h.Length > largeObjectThreshold {
+		return 0, nil, errFallback
+	}
+	data, err := p.inflate(h)
+	if err != nil {
+		return 0, nil, err
+	}
+	typ := h.Type
+	switch h.Type {
+	case plumbing.BlobObject, plumbing.CommitObject, plumbing.TreeObject, plumbing.TagObject:
+	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+		size, err := deltaTargetSize(data)
+		if err != nil {
+			return 0, nil, err
+		}
+		if size > largeObjectThreshold {
+			return 0, nil, errFallback
+		}
+		if typ, data, err = p.applyDelta(h, data, depth+1); err != nil {
+			return 0, nil, err
+		}
+	default:
+		return 0, nil, fmt.Errorf("unknown object type %v at offset %d", h.Type, offset)
+	}
+	p.cache.put(cacheKey{p.id, offset}, typ, data)
+	return typ, data, nil
+}
+
+// applyDelta resolves the delta object h, whose inflated delta data is
+// delta, against its base.
+func (p *packReader) applyDelta(h *packfile.ObjectHeader, delta []byte, depth int) (plumbing.ObjectType, []byte, error) {
+	baseOff, err := p.baseOffset(h)
+	if err != nil {
+		return 0, nil, err
+	}
+	typ, base, err := p.object(baseOff, depth)
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := packfile.PatchDelta(base, delta)
+	if err != nil {
+		return 0, nil, fmt.Errorf("applying delta at offset %d to base at %d: %w", h.Offset, baseOff, err)
+	}
+	return typ, data, nil
+}
+
+func (p *packReader) baseOffset(h *packfile.ObjectHeader) (int64, error) {
+	if h.Type == plumbing.OFSDeltaObject {
+		return h.OffsetReference, nil
+	}
+	off, err := p.idx.FindOffset(h.Reference)
+	if err != nil {
+		return 0, errFallback // base in another pack or loose: go-git finds it
+	}
+	return off, nil
+}
+
+// typeOf follows a delta chain through headers only to find its type.
+func (p *packReader) typeOf(h *packfile.ObjectHeader, depth int) (plumbing.ObjectType, error) {
+	for ; depth <= maxDeltaChain; depth++ {
+		switch h.Type {
+		case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
+		default:
+			return h.Type, nil
+		}
+		off, err := p.baseOffset(h)
+		if err != nil {
+			return 0, err
+		}
+		if e, ok := p.cache.get(cacheKey{p.id, off}); ok {
+			return e.typ, nil
+		}
+		if h, err = p.scan.SeekObjectHeader(off); err != nil {
+			return 0, err
+		}
+	}
+	return 0, fmt.Errorf("delta chain longer than %d", maxDeltaChain)
+}
+
+// inflate reads the content of the object whose header was just read into
+// an exactly sized buffer. The Scanner bounds the output to h.Length.
+func (p *packReader) inflate(h *packfile.ObjectHeader) ([]byte, error) {
+	w := fixedWriter{buf: make([]byte, 0, h.Length)}
+	n, _, err := p.scan.NextObject(&w)
+	if err != nil {
+		return nil, fmt.Errorf("inflating object at offset %d: %w", h.Offset, err)
+	}
+	if n != h.Length {
+		return nil, fmt.Errorf("object at offset %d inflates to %d bytes, header says %d", h.Offset, n, h.Length)
+	}
+	return w.buf, nil
+}
+
+// deltaTargetSize reads the result size from a delta's header: two
+// little-endian base-128 varints, the base size then the target size.
+func deltaTargetSize(delta []byte) (int64, error) {
+	var vals [2]uint64
+	for i := range vals {
+		var v uint64
+		var shift uint
+		for {
+			if len(delta) == 0 || shift > 63 {
+				return 0, packfile.ErrInvalidDelta
+			}
+			b := delta[0]
+			delta = delta[1:]
+			v |= uint64(b&0x7f) << shift
+			shift += 7
+			if b&0x80 == 0 {
+				break
+			}
+		}
+		vals[i] = v
+	}
+	if vals[1] > 1<<62 {
+		return 0, packfile.ErrInvalidDelta
+	}
+	return int64(vals[1]), nil
+}
+
+// fixedWriter appends into a buffer of fixed capacity.
+type fixedWriter struct{ buf []byte }
+
+func (w *fixedWriter) Write(b []byte) (int, error) {
+	if len(b) > cap(w.buf)-len(w.buf) {
+		return 0, errors.New("object larger than its header size")
+	}
+	w.buf = append(w.buf, b...)
+	return len(b), nil
+}
+
+// windowReader is an io.ReadSeeker over a pack file that keeps a window of
+// the file in memory. go-git's Scanner seeks before every object and drops
+// its own 4 KiB buffer when it does; reading objects in offset order, most
+// seeks land in or next to the window, so this turns two system calls per
+// object into one per window.
+type windowReader struct {
+	f      io.ReaderAt
+	seeker io.Seeker // for io.SeekEnd only
+	buf    []byte    // file content from bufOff
+	bufOff int64
+	pos    int64
+}
+
+const windowSize = 128 << 10
+
+func newWindowReader(f billy.File) *windowReader {
+	return &windowReader{f: f, seeker: f, buf: make([]byte, 0, windowSize)}
+}
+
+func (w *windowReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if w.pos < w.bufOff || w.pos >= w.bufOff+int64(len(w.buf)) {
+		if len(p) >= cap(w.buf) {
+			n, err := w.f.ReadAt(p, w.pos)
+			w.pos += int64(n)
+			if n > 0 && err == io.EOF {
+				err = nil
+			}
+			return n, err
+		}
+		n, err := w.f.ReadAt(w.buf[:cap(w.buf)], w.pos)
+		w.buf, w.bufOff = w.buf[:n], w.pos
+		if n == 0 {
+			if err == nil {
+				err = io.ErrNoProgress
+			}
+			return 0, err
+		}
+	}
+	n := copy(p, w.buf[w.pos-w.bufOff:])
+	w.pos += int64(n)
+	return n, nil
+}
+
+func (w *windowReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += w.pos
+	case io.SeekEnd:
+		end, err := w.seeker.Seek(0, io.SeekEnd)
+		if err != nil {
+			return w.pos, err
+		}
+		offset += end
+	default:
+		return w.pos, fmt.Errorf("windowReader: bad whence %d", whence)
+	}
+	if offset < 0 {
+		return w.pos, fmt.Errorf("windowReader: negative position %d", offset)
+	}
+	w.pos = offset
+	return offset, nil
+}
+
+func clone(b []byte) []byte {
+	c := make([]byte, len(b))
+	copy(c, b)
+	return c
+}
+
+// baseCache is an LRU of decoded pack objects keyed by (pack, offset),
+// bounded by the total size of their contents.
+type baseCache struct {
+	max, size int64
+	ll        list.List // of *cacheEntry, most recent first
+	m         map[cacheKey]*list.Element
+}
+
+type cacheKey struct {
+	pack   int
+	offset int64
+}
+
+type cacheEntry struct {
+	key  cacheKey
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+func newBaseCache(max int64) *baseCache {
+	return &baseCache{max: max, m: make(map[cacheKey]*list.Element)}
+}
+
+func (c *baseCache) get(k cacheKey) (*cacheEntry, bool) {
+	el, ok := c.m[k]
+	if !ok {
+		return nil, false
+	}
+	c.ll.MoveToFront(el)
+	return el.Value.(*cacheEntry), true
+}
+
+func (c *baseCache) put(k cacheKey, typ plumbing.ObjectType, data []byte) {
+	n := int64(len(data))
+	if n > c.max/4 {
+		return // one object may not take over the cache
+	}
+	if el, ok := c.m[k]; ok {
+		c.ll.MoveToFront(el)
+		return
+	}
+	c.m[k] = c.ll.PushFront(&cacheEntry{key: k, typ: typ, data: data})
+	c.size += n
+	for c.size > c.max {
+		el := c.ll.Back()
+		e := el.Value.(*cacheEntry)
+		c.ll.Remove(el)
+		delete(c.m, e.key)
+		c.size -= int64(len(e.data))
+	}
+}
