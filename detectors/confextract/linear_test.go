@@ -1,6 +1,7 @@
 package confextract
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +19,15 @@ var adversarial = []string{
 	"k: \"a\\\n", "? ", "- - - ", "*a ", "!Ref ", "&a ", "<<: *a\n", "\t", "a:\n  - b\n  -\n", "{\"a\":[",
 }
 
+// TestLinear times each parser on adversarial input. Wall-clock limits are not
+// for CI (a loaded machine fails them), so it runs only when
+// SECRETSWEEP_TIMING=1 is set, as a diagnostic after a parser change; the fuzz
+// targets and the benchmarks cover the same ground in CI.
 func TestLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
+	if os.Getenv("SECRETSWEEP_TIMING") != "1" {
+		t.Skip("timing diagnostic: set SECRETSWEEP_TIMING=1 to run")
 	}
-	const size = 1 << 20
+	const size = 1 << 18
 	for _, pat := range adversarial {
 		src := []byte(strings.Repeat(pat, size/len(pat)))
 		for f := FormatNone + 1; f < numFormats; f++ {
@@ -31,7 +36,7 @@ func TestLinear(t *testing.T) {
 			if f == JSON || f == JupyterNotebook {
 				Notebook(src)
 			}
-			if d := time.Since(start); d > 2*time.Second || testing.Verbose() && d > 150*time.Millisecond {
+			if d := time.Since(start); d > time.Second || testing.Verbose() && d > 150*time.Millisecond {
 				t.Errorf("format %v, %d×%q: %v", f, size/len(pat), pat, d)
 			}
 		}
