@@ -149,7 +149,28 @@ func (f *fixture) commit(msg string) string {
 	f.tick++
 	f.git("add", "-A")
 	f.git("commit", "-q", "--allow-empty", "-m", msg)
-	return f.git("rev-parse", "HEAD")
+	return f.head()
+}
+
+// head is the commit id of HEAD, read from .git (no gc runs, so refs are loose);
+// it saves a git process per commit.
+func (f *fixture) head() string {
+	f.t.Helper()
+	read := func(rel string) string {
+		b, err := os.ReadFile(filepath.Join(f.dir, ".git", filepath.FromSlash(rel)))
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	h := read("HEAD")
+	if ref, ok := strings.CutPrefix(h, "ref: "); ok {
+		h = read(ref)
+	}
+	if !hex40.MatchString(h) {
+		return f.git("rev-parse", "HEAD")
+	}
+	return h
 }
 
 // blobAt is the blob id of path in commit.

@@ -68,6 +68,7 @@ func TestRedaction(t *testing.T) {
 		{"dir", []string{"dir", f.dir}, ""},
 		{"stdin", []string{"stdin", "--path", "settings.py"}, string(stdinInput)},
 	}
+	var historyJSON string
 	for _, sc := range cases {
 		for _, format := range report.Formats {
 			name := sc.name + "/" + format
@@ -75,6 +76,12 @@ func TestRedaction(t *testing.T) {
 			r := ss(t, sc.stdin, append(slices.Clone(sc.args), "--format", format)...).mustCode(t, exitFindings)
 			checkAbsent(t, name+" stdout", r.stdout, needles)
 			checkAbsent(t, name+" stderr", r.stderr, needles)
+			if name == "history/json" {
+				historyJSON = r.stdout
+			}
+			if sc.name != "history" && format != "json" {
+				continue // every format once (history), every source once (json): enough, and fast
+			}
 			if format == "json" {
 				for _, rec := range records(t, r.stdout) {
 					if !strings.HasSuffix(rec.Secret, "*****") || len(rec.Secret) > 9 {
@@ -111,9 +118,8 @@ func TestRedaction(t *testing.T) {
 	}
 
 	// The history report holds every kind of planted secret.
-	r := ss(t, "", "history", "--format", "json", f.dir).mustCode(t, exitFindings)
 	var rules []string
-	for _, rec := range records(t, r.stdout) {
+	for _, rec := range records(t, historyJSON) {
 		rule := rec.Rule
 		if strings.HasPrefix(rule, "private-key-") {
 			rule = "private-key" // private-key-rsa etc.: the PEM rules are split by key type

@@ -87,6 +87,35 @@ func TestDirScan(t *testing.T) {
 	)
 }
 
+// Nested .gitignore files apply below their directory, negations re-include, and
+// .git/info/exclude applies too.
+func TestDirNestedIgnores(t *testing.T) {
+	t.Parallel()
+	f := newRepo(t)
+	line := func(label string) string { return "k " + fakeAWSKey(t.Name()+label) + "\n" }
+	f.write(".gitignore", "*.log\n!keep.log\n")
+	f.write("sub/.gitignore", "local.txt\n")
+	f.write(".git/info/exclude", "excluded/\n")
+	f.write("local.txt", line("1"))     // only sub/ ignores local.txt
+	f.write("sub/local.txt", line("2")) // ignored
+	f.write("sub/x.log", line("3"))     // ignored by the root file
+	f.write("sub/keep.log", line("4"))  // re-included
+	f.write("excluded/a.txt", line("5"))
+	r := ss(t, "", "dir", "--format", "json", f.dir).mustCode(t, exitFindings)
+	checkFindings(t, records(t, r.stdout),
+		want{Rule: "aws-access-key-id", Path: "local.txt", Line: 1},
+		want{Rule: "aws-access-key-id", Path: "sub/keep.log", Line: 1},
+	)
+	r = ss(t, "", "dir", "--format", "json", "--no-ignore", f.dir).mustCode(t, exitFindings)
+	checkFindings(t, records(t, r.stdout),
+		want{Rule: "aws-access-key-id", Path: "excluded/a.txt", Line: 1},
+		want{Rule: "aws-access-key-id", Path: "local.txt", Line: 1},
+		want{Rule: "aws-access-key-id", Path: "sub/keep.log", Line: 1},
+		want{Rule: "aws-access-key-id", Path: "sub/local.txt", Line: 1},
+		want{Rule: "aws-access-key-id", Path: "sub/x.log", Line: 1},
+	)
+}
+
 func TestDirErrors(t *testing.T) {
 	t.Parallel()
 	d := newDir(t)

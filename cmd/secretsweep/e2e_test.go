@@ -270,6 +270,31 @@ func TestHistoryMissingObject(t *testing.T) {
 	if !strings.Contains(r.stderr, lost) {
 		t.Errorf("stderr does not name the missing object %s:\n%s", lost, r.stderr)
 	}
+
+	// A corrupt blob (garbage instead of zlib data) and a missing tree.
+	g := newRepo(t)
+	g.write("ok.txt", "fine\n")
+	g.write("bad.txt", "will be corrupted\n")
+	g.write("sub/dir/x.txt", "in a subtree\n")
+	c = g.commit("three files")
+	bad := g.blobAt(c, "bad.txt")
+	tree := g.git("rev-parse", c+":sub/dir")
+	obj := func(id string) string { return filepath.Join(g.dir, ".git", "objects", id[:2], id[2:]) }
+	if err := os.Chmod(obj(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, obj(bad), "this is not a zlib stream")
+	r = ss(t, "", "history", g.dir).mustCode(t, exitError)
+	if !strings.Contains(r.stderr, bad) {
+		t.Errorf("stderr does not name the corrupt object %s:\n%s", bad, r.stderr)
+	}
+	if err := os.Remove(obj(tree)); err != nil {
+		t.Fatal(err)
+	}
+	r = ss(t, "", "history", g.dir).mustCode(t, exitError)
+	if !strings.Contains(r.stderr, tree) {
+		t.Errorf("stderr does not name the missing tree %s:\n%s", tree, r.stderr)
+	}
 }
 
 func TestHistoryCorruptConfig(t *testing.T) {
@@ -369,6 +394,27 @@ func TestHistoryConfigExtendAndReplace(t *testing.T) {
 	rs, r = historyJSON(t, f.dir)
 	r.mustCode(t, exitFindings)
 	checkFindings(t, rs, want{Rule: "acme-token", Path: "mixed.txt", Line: 2, Commit: c, InHead: true, Blob: blob})
+}
+
+// Identical subtrees at two paths, and a directory renamed later: one finding
+// per path, each at the commit that brought the secret to that path.
+func TestHistoryIdenticalAndRenamedSubtrees(t *testing.T) {
+	t.Parallel()
+	f := newRepo(t)
+	content := "k " + fakeAWSKey(t.Name()) + "\n"
+	f.write("one/cfg/a.txt", content)
+	f.write("two/cfg/a.txt", content)
+	c1 := f.commit("two identical trees")
+	f.git("mv", "one", "three")
+	c2 := f.commit("rename one to three")
+	blob := gitBlobID(content)
+	rs, r := historyJSON(t, f.dir)
+	r.mustCode(t, exitFindings)
+	checkFindings(t, rs,
+		want{Rule: "aws-access-key-id", Path: "one/cfg/a.txt", Line: 1, Commit: c1, InHead: false, Blob: blob},
+		want{Rule: "aws-access-key-id", Path: "three/cfg/a.txt", Line: 1, Commit: c2, InHead: true, Blob: blob},
+		want{Rule: "aws-access-key-id", Path: "two/cfg/a.txt", Line: 1, Commit: c1, InHead: true, Blob: blob},
+	)
 }
 
 // An empty repository is a clean scan; a bare repository and a .git directory
