@@ -264,4 +264,3 @@ func secretInHead(repo *gitwalk.Repo, ix *gitwalk.Index, k identity, occs []occu
 	}
 	return bytes.Contains(data, []byte(k.secret)), nil
 }
-
