@@ -23,12 +23,31 @@ import (
 var errBrokenPipe = syscall.EPIPE
 
 // fingerprintKey returns the key for fingerprints: the explicit one, else the root
-// commit id of the repository at root, else a fixed default.
+// commit id of the repository that holds root (root itself or a parent, so that
+// scanning a subdirectory gives the same fingerprints as scanning history), else a
+// fixed default.
 func fingerprintKey(explicit, root string) []byte {
 	if explicit != "" {
 		return []byte(explicit)
 	}
-	if repo, err := gitwalk.Open(root); err == nil {
+	dir, err := filepath.Abs(root)
+	if err != nil {
+		return []byte(defaultFingerprintKey)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			break
+		}
+		if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
+			break // a bare repository or a .git directory
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return []byte(defaultFingerprintKey)
+		}
+		dir = parent
+	}
+	if repo, err := gitwalk.Open(dir); err == nil {
 		defer repo.Close()
 		if id, ok, err := repo.RootCommit(); err == nil && ok {
 			return []byte(id)
