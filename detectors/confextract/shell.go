@@ -402,6 +402,21 @@ func (p *shParser) option(name string, kind byte, vs, we int) {
 	switch kind {
 	case 'e', 'h':
 		v, expand := decodeWord(src, vs, we, '\\')
+		if kind == 'e' && (name == "set" || name == "set-string") && strings.IndexByte(v, ',') >= 0 {
+			s, e := unquoteSpan(src, vs, we)
+			if v == string(src[s:e]) {
+				// helm --set a=1,b=2: one pair per item
+				for s < e {
+					k := indexByte(src[s:e], ',')
+					if k < 0 {
+						k = e - s
+					}
+					p.option(name, 'e', s, s+k)
+					s += k + 1
+				}
+				return
+			}
+		}
 		sep := byte('=')
 		if kind == 'h' {
 			sep = ':'
