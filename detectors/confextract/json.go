@@ -85,49 +85,57 @@ func decodeJSONString(b []byte) string {
 		return string(b)
 	}
 	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '\\' || i+1 >= len(b) {
-			out = append(out, c)
+	for i := 0; i < len(b); {
+		if b[i] != '\\' {
+			out = append(out, b[i])
+			i++
 			continue
 		}
-		i++
-		switch c = b[i]; c {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'v':
-			out = append(out, '\v')
-		case '0':
-			out = append(out, 0)
-		case 'u':
-			r, ok := readHex(b, i+1, len(b), 4)
-			if !ok {
-				out = append(out, 'u')
-				continue
-			}
-			i += 4
-			if r >= 0xD800 && r < 0xDC00 && i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
-				if r2, ok := readHex(b, i+3, len(b), 4); ok && r2 >= 0xDC00 && r2 < 0xE000 {
-					r = (r-0xD800)<<10 | (r2 - 0xDC00) + 0x10000
-					i += 6
-				}
-			}
-			out = appendRune(out, r)
-		case '\n':
-			// JSON5 line continuation
-		default:
-			out = append(out, c)
-		}
+		var w int
+		out, w = appendJSONEscape(out, b, i, len(b))
+		i += w
 	}
 	return string(out)
+}
+
+// appendJSONEscape decodes the escape at src[i] (a backslash; the string body
+// ends at e) onto out and returns its width in src.
+func appendJSONEscape(out, src []byte, i, e int) ([]byte, int) {
+	if i+1 >= e {
+		return append(out, '\\'), 1
+	}
+	switch c := src[i+1]; c {
+	case 'b':
+		out = append(out, '\b')
+	case 'f':
+		out = append(out, '\f')
+	case 'n':
+		out = append(out, '\n')
+	case 'r':
+		out = append(out, '\r')
+	case 't':
+		out = append(out, '\t')
+	case 'v':
+		out = append(out, '\v')
+	case '0':
+		out = append(out, 0)
+	case '\n':
+		// JSON5 line continuation
+	case 'u':
+		r, ok := readHex(src, i+2, e, 4)
+		if !ok {
+			return append(out, 'u'), 2
+		}
+		if r >= 0xD800 && r < 0xDC00 && i+11 < e && src[i+6] == '\\' && src[i+7] == 'u' {
+			if r2, ok := readHex(src, i+8, e, 4); ok && r2 >= 0xDC00 && r2 < 0xE000 {
+				return appendRune(out, (r-0xD800)<<10|(r2-0xDC00)+0x10000), 12
+			}
+		}
+		return appendRune(out, r), 6
+	default:
+		out = append(out, c)
+	}
+	return out, 2
 }
 
 // json extracts every string value under an object key. The name is the dotted

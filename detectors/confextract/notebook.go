@@ -67,7 +67,7 @@ func (c *Cell) Position(line, col int) (int, int) {
 			}
 			continue
 		}
-		_, w, size := decodeJSONChar(src, off, c.segs[k].e)
+		w, size := decodeJSONChar(src, off, c.segs[k].e)
 		if size > n {
 			break
 		}
@@ -79,33 +79,31 @@ func (c *Cell) Position(line, col int) (int, int) {
 }
 
 // decodeJSONChar decodes one character of a JSON string body at src[i:e]: the
-// decoded bytes, the raw width and the decoded size.
-func decodeJSONChar(src []byte, i, e int) ([]byte, int, int) {
-	if src[i] != '\\' || i+1 >= e {
-		return src[i : i+1], 1, 1
+// raw width and the decoded size.
+func decodeJSONChar(src []byte, i, e int) (int, int) {
+	if src[i] != '\\' {
+		return 1, 1
 	}
-	w := 2
-	for w < 6 && i+w < e && src[i+1] == 'u' && isHex(src[i+w]) {
-		w++
-	}
-	if src[i+1] == 'u' && w == 6 && i+11 < e && src[i+6] == '\\' && src[i+7] == 'u' {
-		r, _ := readHex(src, i+2, e, 4)
-		if r >= 0xD800 && r < 0xDC00 {
-			if r2, ok := readHex(src, i+8, e, 4); ok && r2 >= 0xDC00 && r2 < 0xE000 {
-				w = 12
-			}
-		}
-	}
-	d := decodeJSONString(src[i : i+w])
-	return []byte(d), w, len(d)
+	var buf [8]byte
+	d, w := appendJSONEscape(buf[:0], src, i, e)
+	return w, len(d)
 }
 
 // jnode is a node of a notebook's JSON tree.
 type jnode struct {
 	kind byte // 'o' object, 'a' array, 's' string, 'b' other
 	s, e int  // string body
-	keys []string
+	keys []jkey
 	kids []*jnode
+	src  []byte
+}
+
+// jkey is an object key: its raw text in src, or its decoded text if it had
+// escapes.
+type jkey struct {
+	s, e    int
+	decoded string
+	esc     bool
 }
 
 func (n *jnode) get(key string) *jnode {
@@ -113,7 +111,7 @@ func (n *jnode) get(key string) *jnode {
 		return nil
 	}
 	for i, k := range n.keys {
-		if k == key && i < len(n.kids) {
+		if i < len(n.kids) && (k.esc && k.decoded == key || !k.esc && string(n.src[k.s:k.e]) == key) {
 			return n.kids[i]
 		}
 	}
@@ -126,7 +124,15 @@ func parseJSONTree(src []byte) *jnode {
 	lx := jsonLexer{src: src, hi: len(src)}
 	var root *jnode
 	var stack []*jnode
-	var pendingKey []string // per object: key awaiting its value ("" none)
+	var slab []jnode
+	node := func(kind byte, s, e int) *jnode {
+		if len(slab) == cap(slab) {
+			slab = make([]jnode, 0, 512)
+		}
+		slab = append(slab, jnode{kind: kind, s: s, e: e, src: src})
+		return &slab[len(slab)-1]
+	}
+	var pendingKey []jkey // per object: key awaiting its value
 	var haveKey []bool
 	overflow := 0 // containers nested deeper than maxDepth, skipped
 	attach := func(n *jnode) {
@@ -158,13 +164,13 @@ func parseJSONTree(src []byte) *jnode {
 				overflow++
 				continue
 			}
-			n := &jnode{kind: 'o'}
+			n := node('o', 0, 0)
 			if t.kind == '[' {
 				n.kind = 'a'
 			}
 			attach(n)
 			stack = append(stack, n)
-			pendingKey = append(pendingKey, "")
+			pendingKey = append(pendingKey, jkey{})
 			haveKey = append(haveKey, false)
 		case '}', ']':
 			if overflow > 0 {
@@ -185,16 +191,15 @@ func parseJSONTree(src []byte) *jnode {
 			}
 			k := len(stack) - 1
 			if k >= 0 && stack[k].kind == 'o' && !haveKey[k] {
-				if t.kind == 's' {
-					pendingKey[k] = decodeJSONString(src[t.start:t.end])
-				} else {
-					pendingKey[k] = string(src[t.start:t.end])
+				pendingKey[k] = jkey{s: t.start, e: t.end}
+				if t.kind == 's' && indexByte(src[t.start:t.end], '\\') >= 0 {
+					pendingKey[k] = jkey{decoded: decodeJSONString(src[t.start:t.end]), esc: true}
 				}
 				haveKey[k] = true
 				// the key's value follows the ':'
 				continue
 			}
-			n := &jnode{kind: 'b', s: t.start, e: t.end}
+			n := node('b', t.start, t.end)
 			if t.kind == 's' {
 				n.kind = 's'
 			}
@@ -313,10 +318,21 @@ func nbCell(ix *nbIndex, kind string, n *jnode, lines bool) (Cell, bool) {
 				starts = append(starts, r)
 				atStart = false
 			}
-			d, w, _ := decodeJSONChar(src, r, sg.e)
-			text = append(text, d...)
+			// the lexer ends strings at raw line ends: only escapes make '\n'
+			j := r
+			for j < sg.e && src[j] != '\\' {
+				j++
+			}
+			if j > r {
+				text = append(text, src[r:j]...)
+				r = j
+				continue
+			}
+			n := len(text)
+			var w int
+			text, w = appendJSONEscape(text, src, r, sg.e)
 			r += w
-			if len(d) > 0 && d[len(d)-1] == '\n' {
+			if len(text) > n && text[len(text)-1] == '\n' {
 				atStart = true
 			}
 		}

@@ -1,6 +1,7 @@
 package confextract
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/secretsweep/secretsweep/detectors/kv"
@@ -31,7 +32,8 @@ type shParser struct {
 	hi       int
 	cmdStart bool
 	decl     bool   // after export/declare/...: assignments are arguments
-	cmd      string // command name
+	cmd      string // command name, if it has known short options
+	envCmd   bool   // the command takes -e NAME=value (docker, podman, kubectl...)
 	login    bool   // a "login" argument was seen
 	pending  string // option awaiting its value
 	pendKind byte   // 'v' value, 'e' NAME=value, 'h' header
@@ -83,6 +85,13 @@ func init() {
 	}
 }
 
+// commands whose -e option is NAME=value
+var shEnvCmds = map[string]bool{
+	"docker": true, "podman": true, "nerdctl": true, "kubectl": true, "oc": true, "fly": true,
+	"heroku": true, "az": true, "gcloud": true, "ecs-cli": true, "act": true, "k3d": true,
+	"docker-compose": true, "compose": true, "singularity": true, "apptainer": true,
+}
+
 // options whose value is NAME=value
 var shEnvOpts = map[string]bool{
 	"e": true, "env": true, "build-arg": true, "from-literal": true, "set": true, "set-string": true,
@@ -90,7 +99,7 @@ var shEnvOpts = map[string]bool{
 }
 
 func (p *shParser) reset() {
-	p.cmdStart, p.decl, p.cmd, p.login, p.pending = true, false, "", false, ""
+	p.cmdStart, p.decl, p.cmd, p.envCmd, p.login, p.pending = true, false, "", false, false, ""
 }
 
 func (p *shParser) run(i int) {
@@ -239,20 +248,24 @@ func (p *shParser) word(ws, we int) {
 		}
 	}
 	if p.cmdStart {
-		w := string(src[ws:we])
-		if shReserved[w] {
+		w := src[ws:we]
+		if shReserved[string(w)] { // no allocation for a map index
 			return
 		}
 		p.cmdStart = false
-		if shDecl[w] {
+		if shDecl[string(w)] {
 			p.decl = true
 			return
 		}
-		d, _ := decodeWord(src, ws, we, '\\')
-		if k := strings.LastIndexByte(d, '/'); k >= 0 {
-			d = d[k+1:]
+		if k := bytes.LastIndexByte(w, '/'); k >= 0 {
+			w = w[k+1:]
 		}
-		p.cmd = d
+		// only commands with known options are remembered
+		p.cmd = ""
+		p.envCmd = shEnvCmds[string(w)]
+		if _, ok := shShort[string(w)]; ok {
+			p.cmd = string(w)
+		}
 		return
 	}
 	if p.decl {
@@ -368,8 +381,7 @@ func (p *shParser) arg(ws, we int) {
 		return
 	}
 	if we-ws >= 2 && src[ws] == '-' && src[ws+1] != '-' {
-		if we-ws == 2 && src[ws+1] == 'e' && p.cmd != "" && p.cmd != "echo" && p.cmd != "sed" &&
-			p.cmd != "grep" && p.cmd != "perl" && p.cmd != "python" && p.cmd != "python3" && p.cmd != "set" {
+		if we-ws == 2 && src[ws+1] == 'e' && p.envCmd {
 			p.pending, p.pendKind = "e", 'e'
 			return
 		}
