@@ -35,11 +35,18 @@ const MaxRefLen = 200
 func Extract(src []byte) []kv.Pair {
 	e := pool.Get().(*extractor)
 	defer e.release()
+	return e.extract(src)
+}
+
+func (e *extractor) extract(src []byte) []kv.Pair {
 	e.src = src
 	s := &e.scanner
 	s.Init(src)
 	for {
 		// Scan straight into the logical line; drop what is not part of it.
+		if len(e.toks) == cap(e.toks) {
+			e.toks = slices.Grow(e.toks, max(len(e.toks), 64)) // double: long lines copy less
+		}
 		e.toks = append(e.toks, Token{})
 		t := &e.toks[len(e.toks)-1]
 		s.scan(t)
@@ -79,6 +86,7 @@ var pool = sync.Pool{New: func() any { return &extractor{fst: make([]frame, 0, 1
 // worth keeping.
 func (e *extractor) release() {
 	clear(e.pairs) // drop the strings
+	clear(e.cache)
 	if cap(e.toks) > 1<<14 || cap(e.pairs) > 1<<12 || cap(e.buf) > 1<<16 || cap(e.arena) > 1<<14 {
 		return
 	}
@@ -100,6 +108,16 @@ type extractor struct {
 	fst     []frame
 	buf     []byte
 	pairs   []kv.Pair
+	// In a chained assignment (a = b = v) each value is classified once.
+	cacheOn bool
+	cache   map[span]cachedValue
+	// classified counts the values classified, for tests.
+	classified int
+}
+
+type cachedValue struct {
+	p  kv.Pair
+	ok bool
 }
 
 type span struct{ a, b int }
@@ -371,6 +389,14 @@ func (e *extractor) statement(lo, hi int) {
 	eqs := e.arena[mark:]
 	if len(eqs) == 0 {
 		return
+	}
+	if len(eqs) > 1 {
+		if e.cache == nil {
+			e.cache = make(map[span]cachedValue)
+		}
+		clear(e.cache)
+		e.cacheOn = true
+		defer func() { e.cacheOn = false }()
 	}
 	vlo := eqs[len(eqs)-1].a + 1
 	s := lo
@@ -916,18 +942,38 @@ func (e *extractor) emitValue(name, ctx string, a, b int) {
 	if name == "" {
 		return
 	}
+	var p kv.Pair
+	var ok bool
+	if e.cacheOn {
+		c, hit := e.cache[span{a, b}]
+		if !hit {
+			c.p, c.ok = e.valuePair(a, b)
+			e.cache[span{a, b}] = c
+		}
+		p, ok = c.p, c.ok
+	} else {
+		p, ok = e.valuePair(a, b)
+	}
+	if !ok {
+		return
+	}
+	p.Name, p.Context = name, ctx
+	e.pairs = append(e.pairs, p)
+}
+
+// valuePair returns a pair without Name and Context for the value [a, b).
+func (e *extractor) valuePair(a, b int) (kv.Pair, bool) {
+	e.classified++
 	v, ok := e.classify(a, b)
 	if !ok || v.text == "" || v.start >= v.end {
-		return
+		return kv.Pair{}, false
 	}
 	src := e.src
 	p := kv.Pair{
-		Name:    name,
-		Value:   v.text,
-		Kind:    v.kind,
-		Context: ctx,
-		Start:   v.start,
-		End:     v.end,
+		Value: v.text,
+		Kind:  v.kind,
+		Start: v.start,
+		End:   v.end,
 	}
 	p.Line, p.Col = e.pos(v.first, v.start)
 	last := v.last
@@ -936,7 +982,7 @@ func (e *extractor) emitValue(name, ctx string, a, b int) {
 	}
 	p.EndLine, p.EndCol = e.pos(last, v.end-1)
 	p.Decoded = v.text != string(src[v.start:v.end])
-	e.pairs = append(e.pairs, p)
+	return p, true
 }
 
 // pos returns the line and column of offset off, at or after the start of

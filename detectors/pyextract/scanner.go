@@ -13,6 +13,11 @@ type Scanner struct {
 	depth     int // bracket depth
 	pending   bool
 	stack     []frame
+	// fbudget bounds the bytes that failed f-string scans may read again:
+	// a malformed f-string is scanned twice (as an f-string, then up to its
+	// first closing quote), and without a bound a file of malformed
+	// triple-quoted f-strings would take quadratic time.
+	fbudget int
 }
 
 // Init prepares s to tokenize src from its start. It keeps src; src must not be
@@ -25,6 +30,7 @@ func (s *Scanner) Init(src []byte) {
 	s.depth = 0
 	s.pending = false
 	s.stack = s.stack[:0]
+	s.fbudget = 2*len(src) + 1<<16
 	// A UTF-8 byte order mark is not a token.
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		s.off = 3
@@ -338,10 +344,15 @@ func (s *Scanner) str(t *Token, q int, f Flags) {
 	var end int
 	var ok bool
 	if f&Format != 0 {
-		st := append(s.stack[:0], frame{str: true, quote: quote, triple: triple, raw: f&Raw != 0, f: true})
-		var fields int
-		end, ok, fields, st = run(src, cs, st)
-		s.stack = st
+		fields := 0
+		if s.fbudget > 0 {
+			st := append(s.stack[:0], frame{str: true, quote: quote, triple: triple, raw: f&Raw != 0, f: true})
+			end, ok, fields, st = run(src, cs, st)
+			s.stack = st
+			if !ok {
+				s.fbudget -= end - cs
+			}
+		}
 		if !ok {
 			// Not a well-formed f-string (or one only a newer Python accepts):
 			// end it at the first closing quote, as older Pythons did.
