@@ -17,10 +17,12 @@
 // value has End == Start and EndCol == Col-1. Decoded is set exactly when
 // Value differs from the file's bytes src[Start:End] (escapes, folding of
 // multi-line values, base64 of Kubernetes Secrets, joined continuation lines).
-// Kind is kv.Template when the value holds interpolation (${VAR}, {{ x }},
-// %(x)s, {env:X}, and $VAR where the format expands it: .env, shell,
-// Dockerfile, compose environment), kv.Reference for YAML aliases (*x) and
-// local tags such as !Ref and !env, and kv.Literal otherwise.
+// Kind is kv.Template when the value holds interpolation (${VAR}, ${{ x }},
+// {{ x }}, {% x %}, %(x)s, tox's {env:X}; $VAR and $(cmd) outside single
+// quotes in shell and Dockerfiles; $VAR with an upper-case VAR in .env files
+// and compose environment entries, where "pa$word" is more likely a password),
+// kv.Reference for YAML aliases (*x) and local tags such as !Ref, !GetAtt and
+// !env, and kv.Literal otherwise.
 //
 // The Context of a pair names the construct: "env", "ini", "yaml",
 // "k8s-secret" (data/stringData of a kind: Secret document; data is
@@ -30,6 +32,10 @@
 // --password=x, mysql -px, curl -H "Authorization: ..."), "shell-heredoc"
 // (KEY=value lines of here-documents) and "xml". Shell-form RUN instructions of
 // a Dockerfile are read as shell.
+//
+// Notebook decodes a .ipynb into its cells' sources and text outputs; each
+// Cell maps its lines to .ipynb positions (Cell.Lines), and Cell.Position maps
+// any line and column, counting JSON escapes.
 //
 // # What it does not do
 //

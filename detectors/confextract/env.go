@@ -81,7 +81,7 @@ func (x *extractor) envValue(key string, i, le, hi int, ctx string) int {
 			}
 			kind := kv.Literal
 			if q == '"' {
-				kind = kindOf(v, true)
+				kind = envKind(v)
 			}
 			x.add(key, v, kind, ctx, i+1, j)
 			return j
@@ -93,7 +93,7 @@ func (x *extractor) envValue(key string, i, le, hi int, ctx string) int {
 	e := commentStart(src, i, le, "#")
 	e = trimBlanksRight(src, i, e)
 	v := string(src[i:e])
-	x.add(key, v, kindOf(v, true), ctx, i, e)
+	x.add(key, v, envKind(v), ctx, i, e)
 	return le
 }
 

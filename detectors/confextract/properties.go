@@ -111,8 +111,14 @@ func decodeProp(b []byte) string {
 			out = append(out, '\f')
 		case 'u':
 			if r, ok := readHex(b, i+1, len(b), 4); ok {
-				out = appendRune(out, r)
 				i += 4
+				if r >= 0xD800 && r < 0xDC00 && i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
+					if r2, ok := readHex(b, i+3, len(b), 4); ok && r2 >= 0xDC00 && r2 < 0xE000 {
+						r = (r-0xD800)<<10 | (r2 - 0xDC00) + 0x10000
+						i += 6
+					}
+				}
+				out = appendRune(out, r)
 			} else {
 				out = append(out, 'u')
 			}

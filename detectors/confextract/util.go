@@ -172,6 +172,37 @@ func hasTemplate(s string, dollar bool) bool {
 	return false
 }
 
+// envKind classifies a value of a .env file or a compose environment entry:
+// ${VAR} and the like, and $VAR only with an upper-case VAR ($HOME, $DB_HOST),
+// since python-dotenv does not expand $VAR and "pa$word" is more likely a
+// password than a reference.
+func envKind(s string) kv.Kind {
+	if hasTemplate(s, false) {
+		return kv.Template
+	}
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '$' || i > 0 && s[i-1] == '\\' {
+			continue
+		}
+		if s[i+1] == '$' {
+			i++
+			continue
+		}
+		j := i + 1
+		upper := isNameStart(s[j])
+		for j < len(s) && isNameByte(s[j]) {
+			if c := s[j]; c >= 'a' && c <= 'z' {
+				upper = false
+			}
+			j++
+		}
+		if upper {
+			return kv.Template
+		}
+	}
+	return kv.Literal
+}
+
 // kindOf classifies a value: Template when it holds interpolation.
 func kindOf(s string, dollar bool) kv.Kind {
 	if hasTemplate(s, dollar) {

@@ -641,20 +641,24 @@ func (p *yparser) emit(t ytarget, v string, s, e int, tag string, plain bool) {
 		if t.parent > 0 {
 			if gp := &p.stack[t.parent-1]; !gp.seq && (gp.key == "environment" || gp.key == "args") {
 				k := strings.IndexByte(v, '=')
-				if k <= 0 || strings.ContainsAny(v[:k], " \t\n") {
-					return
+				if k <= 0 || !isEnvName(v[:k]) {
+					if k < 0 && isEnvName(v) {
+						return // a variable passed through without a value
+					}
+					goto plainItem
 				}
 				if r := indexByte(x.src[s:e], '='); r >= 0 {
 					s += r + 1
 				}
 				val := v[k+1:]
 				if !tagged {
-					kind = kindOf(val, true)
+					kind = envKind(val)
 				}
 				x.add(v[:k], val, kind, ctxCompose, s, e)
 				return
 			}
 		}
+	plainItem:
 		if parent.path == "" {
 			return
 		}
@@ -664,15 +668,20 @@ func (p *yparser) emit(t ytarget, v string, s, e int, tag string, plain bool) {
 		x.add(parent.path, v, kind, ctxYAML, s, e)
 		return
 	}
-	name, ctx, dollar := t.key, ctxYAML, false
+	name, ctx := t.key, ctxYAML
 	if parent != nil {
 		name = join(parent.path, t.key)
-		if !parent.seq && parent.key == "environment" {
-			name, ctx, dollar = t.key, ctxCompose, true
+		if !parent.seq && (parent.key == "environment" ||
+			parent.key == "args" && t.parent > 0 && p.stack[t.parent-1].key == "build") {
+			name, ctx = t.key, ctxCompose
 		}
 	}
 	if !tagged {
-		kind = kindOf(v, dollar)
+		if ctx == ctxCompose {
+			kind = envKind(v)
+		} else {
+			kind = kindOf(v, false)
+		}
 	}
 	idx := x.add(name, v, kind, ctx, s, e)
 	switch {
@@ -874,4 +883,17 @@ func (p *yparser) flow(i, pind int) int {
 	}
 	p.x.fail(hi - start)
 	return hi
+}
+
+// isEnvName reports whether s looks like an environment variable name.
+func isEnvName(s string) bool {
+	if s == "" || !isNameStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isNameByte(c) && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
