@@ -87,6 +87,7 @@ var pool = sync.Pool{New: func() any { return &extractor{fst: make([]frame, 0, 1
 func (e *extractor) release() {
 	clear(e.pairs) // drop the strings
 	clear(e.cache)
+	e.classified = 0
 	if cap(e.toks) > 1<<14 || cap(e.pairs) > 1<<12 || cap(e.buf) > 1<<16 || cap(e.arena) > 1<<14 {
 		return
 	}
@@ -412,10 +413,10 @@ func (e *extractor) statement(lo, hi int) {
 	}
 }
 
-// unwrap strips one pair of brackets enclosing all of [a, b) if it is one of
-// the given openers.
-func (e *extractor) unwrap(a, b int, openers string) (int, int) {
-	if b-a >= 2 && e.match[a] == b-1 && bytes.IndexByte([]byte(openers), e.op1(a)) >= 0 && e.op1(a) != 0 {
+// unwrap strips one pair of parentheses or square brackets enclosing all of
+// [a, b), as around a tuple or list.
+func (e *extractor) unwrap(a, b int) (int, int) {
+	if c := e.op1(a); (c == '(' || c == '[') && b-a >= 2 && e.match[a] == b-1 {
 		return a + 1, b - 1
 	}
 	return a, b
@@ -424,7 +425,7 @@ func (e *extractor) unwrap(a, b int, openers string) (int, int) {
 func (e *extractor) assignTarget(ta, tb, va, vb int) {
 	mark := len(e.arena)
 	defer func() { e.arena = e.arena[:mark] }()
-	a, b := e.unwrap(ta, tb, "([")
+	a, b := e.unwrap(ta, tb)
 	if a == ta && e.findTop(a, b, ',') < 0 {
 		e.assignOne(span{ta, tb}, span{va, vb})
 		return
@@ -433,7 +434,7 @@ func (e *extractor) assignTarget(ta, tb, va, vb int) {
 	if len(targets) == 0 {
 		return
 	}
-	x, y := e.unwrap(va, vb, "([")
+	x, y := e.unwrap(va, vb)
 	values := e.split(x, y)
 	if len(values) != len(targets) {
 		return
@@ -761,7 +762,7 @@ func (e *extractor) endsOperand(k int) bool {
 // authTuple emits the elements of a 2-tuple (or list) [a, b) as username and
 // password, and reports whether [a, b) was one.
 func (e *extractor) authTuple(a, b int) bool {
-	x, y := e.unwrap(a, b, "([")
+	x, y := e.unwrap(a, b)
 	if x == a {
 		return false
 	}
