@@ -177,7 +177,13 @@ func (p *yparser) line(cs, le, next, col int) int {
 		return p.keyValue(key, col, vs, le, next)
 	}
 	n := len(p.stack)
-	if n == 0 || isTemplateLine(src, cs, le) {
+	if isTemplateLine(src, cs, le) {
+		return next
+	}
+	if n == 0 {
+		if src[cs] == '{' || src[cs] == '[' { // a flow document (JSON as YAML)
+			return p.flow(cs, -1)
+		}
 		return next
 	}
 	top := &p.stack[n-1]
