@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -87,11 +88,24 @@ func benchRepo(b *testing.B, commits, files int) string {
 	return g.dir
 }
 
+// benchSize is 400 commits over 60 files, or what GITWALK_BENCH_SIZE says
+// ("COMMITS,FILES"), for trying a larger history.
+func benchSize(b *testing.B) (commits, files int) {
+	commits, files = 400, 60
+	if v := os.Getenv("GITWALK_BENCH_SIZE"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d,%d", &commits, &files); err != nil {
+			b.Fatalf("GITWALK_BENCH_SIZE=%q: want COMMITS,FILES", v)
+		}
+	}
+	return commits, files
+}
+
 // BenchmarkReadBlobs measures reading every blob of a generated packed
 // history (400 commits) through one ReadBlobs call, a fresh Repo each time so
 // the object cache starts cold. MB/s is blob bytes delivered per second.
 func BenchmarkReadBlobs(b *testing.B) {
-	dir := benchRepo(b, 400, 60)
+	commits, files := benchSize(b)
+	dir := benchRepo(b, commits, files)
 	r, ix := walkRepo(b, dir)
 	var total int64
 	got, _, err := readAll(b, r, ix, 0)
@@ -131,7 +145,8 @@ func BenchmarkReadBlobs(b *testing.B) {
 
 // BenchmarkWalk measures building the provenance index of the same history.
 func BenchmarkWalk(b *testing.B) {
-	dir := benchRepo(b, 400, 60)
+	commits, files := benchSize(b)
+	dir := benchRepo(b, commits, files)
 	b.ReportAllocs()
 	var ix *Index
 	cpu := cpuTime()

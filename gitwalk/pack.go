@@ -39,6 +39,12 @@ type packReader struct {
 	idx   *idxfile.MemoryIndex
 	scan  *packfile.Scanner
 	cache *baseCache
+	// bases counts, per offset, the deltas still to be read (among the
+	// blobs ReadBlobs will read) whose base is the object at that offset.
+	// Only such objects are cached, and an entry leaves the cache when its
+	// count drops to zero; a blob no delta needs is handed over without a
+	// copy.
+	bases map[int64]int32
 }
 
 func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (*packReader, error) {
@@ -56,7 +62,47 @@ func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (
 	if err != nil {
 		return nil, err
 	}
-	return &packReader{id: id, file: file, idx: idx, scan: packfile.NewScanner(newWindowReader(file)), cache: cache}, nil
+	return &packReader{
+		id:    id,
+		file:  file,
+		idx:   idx,
+		scan:  packfile.NewScanner(newWindowReader(file)),
+		cache: cache,
+		bases: make(map[int64]int32),
+	}, nil
+}
+
+// countBase notes that the object at offset, if it is a delta, will need
+// its base. It reads the object's header only; errors are left for the
+// read to report.
+func (p *packReader) countBase(offset int64) {
+	h, err := p.scan.SeekObjectHeader(offset)
+	if err != nil {
+		return
+	}
+	if h.Type == plumbing.OFSDeltaObject || h.Type == plumbing.REFDeltaObject {
+		if base, err := p.baseOffset(h); err == nil {
+			p.bases[base]++
+		}
+	}
+}
+
+// keep caches an object if some delta still needs it as a base.
+func (p *packReader) keep(offset int64, typ plumbing.ObjectType, data []byte) bool {
+	if p.bases[offset] <= 0 {
+		return false
+	}
+	return p.cache.put(cacheKey{p.id, offset}, typ, data)
+}
+
+// used records that one delta has used the base at offset.
+func (p *packReader) used(offset int64) {
+	if n := p.bases[offset]; n > 1 {
+		p.bases[offset] = n - 1
+		return
+	}
+	delete(p.bases, offset)
+	p.cache.remove(cacheKey{p.id, offset})
 }
 
 // readBlob reads the blob at offset. A blob over maxSize (> 0) is reported
@@ -133,10 +179,12 @@ func (p *packReader) readBlob(id plumbing.Hash, offset, maxSize int64) (Blob, er
 	if int64(len(data)) != size {
 		return Blob{}, fmt.Errorf("content is %d bytes, header says %d", len(data), size)
 	}
-	// The cache keeps data as a possible delta base; the receiver gets its
-	// own copy, so nothing it does can corrupt later blobs.
-	p.cache.put(cacheKey{p.id, offset}, typ, data)
-	return Blob{ID: id, Size: size, Data: clone(data)}, nil
+	// A cached base must not be shared with the receiver: nothing it does
+	// with its Data may corrupt later blobs.
+	if p.keep(offset, typ, data) {
+		data = clone(data)
+	}
+	return Blob{ID: id, Size: size, Data: data}, nil
 }
 
 // object returns the type and content of the object at offset (a delta
@@ -176,7 +224,7 @@ func (p *packReader) object(offset int64, depth int) (plumbing.ObjectType, []byt
 	default:
 		return 0, nil, fmt.Errorf("unknown object type %v at offset %d", h.Type, offset)
 	}
-	p.cache.put(cacheKey{p.id, offset}, typ, data)
+	p.keep(offset, typ, data)
 	return typ, data, nil
 }
 
@@ -191,6 +239,7 @@ func (p *packReader) applyDelta(h *packfile.ObjectHeader, delta []byte, depth in
 	if err != nil {
 		return 0, nil, err
 	}
+	p.used(baseOff)
 	data, err := packfile.PatchDelta(base, delta)
 	if err != nil {
 		return 0, nil, fmt.Errorf("applying delta at offset %d to base at %d: %w", h.Offset, baseOff, err)
@@ -388,14 +437,15 @@ func (c *baseCache) get(k cacheKey) (*cacheEntry, bool) {
 	return el.Value.(*cacheEntry), true
 }
 
-func (c *baseCache) put(k cacheKey, typ plumbing.ObjectType, data []byte) {
+// put caches data under k and reports whether it did.
+func (c *baseCache) put(k cacheKey, typ plumbing.ObjectType, data []byte) bool {
 	n := int64(len(data))
 	if n > c.max/4 {
-		return // one object may not take over the cache
+		return false // one object may not take over the cache
 	}
 	if el, ok := c.m[k]; ok {
 		c.ll.MoveToFront(el)
-		return
+		return true
 	}
 	c.m[k] = c.ll.PushFront(&cacheEntry{key: k, typ: typ, data: data})
 	c.size += n
@@ -405,5 +455,15 @@ func (c *baseCache) put(k cacheKey, typ plumbing.ObjectType, data []byte) {
 		c.ll.Remove(el)
 		delete(c.m, e.key)
 		c.size -= int64(len(e.data))
+	}
+	_, ok := c.m[k]
+	return ok
+}
+
+func (c *baseCache) remove(k cacheKey) {
+	if el, ok := c.m[k]; ok {
+		c.ll.Remove(el)
+		delete(c.m, k)
+		c.size -= int64(len(el.Value.(*cacheEntry).data))
 	}
 }

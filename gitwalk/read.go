@@ -235,5 +235,10 @@ func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, []*packReader) {
 		}
 		return cmp.Compare(a.offset, b.offset)
 	})
+	for _, it := range items {
+		if it.pack < len(packs) {
+			packs[it.pack].countBase(it.offset)
+		}
+	}
 	return items, packs
 }
