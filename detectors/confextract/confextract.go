@@ -240,6 +240,39 @@ type extractor struct {
 	// out to be unterminated (a stray quote or bracket). When it is spent, such
 	// scans stop at the end of their line, which keeps every parser linear.
 	budget int
+	// names interns keys and names: config files repeat them, and a hit
+	// costs no allocation.
+	names map[string]string
+	buf   []byte
+}
+
+const maxInterned = 1 << 13
+
+// str returns b as a string, interned.
+func (x *extractor) str(b []byte) string {
+	if s, ok := x.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(x.names) < maxInterned {
+		if x.names == nil {
+			x.names = make(map[string]string, 64)
+		}
+		x.names[s] = s
+	}
+	return s
+}
+
+// join returns a + "." + b (or the non-empty one), interned.
+func (x *extractor) join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	x.buf = append(append(append(x.buf[:0], a...), '.'), b...)
+	return x.str(x.buf)
 }
 
 // fail records n bytes scanned in vain and reports whether scans may still

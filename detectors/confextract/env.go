@@ -42,7 +42,7 @@ func (x *extractor) env(lo, hi int, ctx string) {
 			for i < le && src[i] != '=' && !isBlank(src[i]) {
 				i++
 			}
-			key = string(src[ks:i])
+			key = x.str(src[ks:i])
 		}
 		i = skipBlanks(src, i, le)
 		if key == "" || i >= le || src[i] != '=' {

@@ -84,13 +84,13 @@ func (x *extractor) ini(lo, hi int) {
 		if d >= le {
 			continue
 		}
-		key := string(src[cs:trimBlanksRight(src, cs, d)])
+		key := x.str(src[cs:trimBlanksRight(src, cs, d)])
 		if key == "" {
 			continue
 		}
 		vs := skipBlanks(src, d+1, le)
 		ve := trimBlanksRight(src, vs, commentStart(src, vs, le, "#;"))
-		active, name, indent = true, join(section, key), ind
+		active, name, indent = true, x.join(section, key), ind
 		parts = append(parts[:0], span{vs, ve})
 	}
 	flush()

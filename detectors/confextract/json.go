@@ -159,7 +159,7 @@ func (x *extractor) json(lo, hi int) {
 		if f.obj {
 			if f.state == 1 || f.state == 2 {
 				f.state = 3
-				return join(f.path, f.key)
+				return x.join(f.path, f.key)
 			}
 			return f.path
 		}
@@ -207,17 +207,17 @@ func (x *extractor) json(lo, hi int) {
 			}
 			switch f.state {
 			case 0, 3:
-				if t.kind == 's' {
-					f.key = decodeJSONString(x.src[t.start:t.end])
+				if raw := x.src[t.start:t.end]; t.kind == 's' && indexByte(raw, '\\') >= 0 {
+					f.key = decodeJSONString(raw)
 				} else {
-					f.key = string(x.src[t.start:t.end])
+					f.key = x.str(raw)
 				}
 				f.state = 1
 			case 1, 2:
 				f.state = 3
 				if t.kind == 's' {
 					v := decodeJSONString(x.src[t.start:t.end])
-					x.add(join(f.path, f.key), v, kindOf(v, false), ctxJSON, t.start, t.end)
+					x.add(x.join(f.path, f.key), v, kindOf(v, false), ctxJSON, t.start, t.end)
 				}
 			}
 		}

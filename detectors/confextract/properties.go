@@ -59,7 +59,12 @@ func (x *extractor) properties(lo, hi int) {
 		if ve < i && ve > vs && src[ve-1] == '\\' {
 			ve++
 		}
-		key := decodeProp(src[ks:ke])
+		var key string
+		if indexByte(src[ks:ke], '\\') < 0 {
+			key = x.str(src[ks:ke])
+		} else {
+			key = decodeProp(src[ks:ke])
+		}
 		if key != "" {
 			v := decodeProp(src[vs:ve])
 			x.add(key, v, kindOf(v, false), ctxProperties, vs, ve)

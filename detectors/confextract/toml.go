@@ -39,7 +39,7 @@ func (x *extractor) toml(lo, hi int) {
 			continue
 		}
 		j = skipBlanks(src, j+1, le)
-		i = x.tomlValue(join(table, key), j, hi)
+		i = x.tomlValue(x.join(table, key), j, hi)
 	}
 }
 
@@ -79,14 +79,14 @@ func (x *extractor) tomlKey(i, le int) (string, int, bool) {
 			for i < le && isBareKey(src[i]) {
 				i++
 			}
-			part = string(src[s:i])
+			part = x.str(src[s:i])
 		default:
 			return key, i, n > 0
 		}
 		if n == 0 {
 			key = part
 		} else {
-			key = key + "." + part
+			key = x.join(key, part)
 		}
 		n++
 		i = skipBlanks(src, i, le)
@@ -169,7 +169,7 @@ func (x *extractor) tomlValue(name string, i, hi int) int {
 					continue
 				}
 				i = skipBlanks(src, j+1, hi)
-				name = join(top.name, k)
+				name = x.join(top.name, k)
 				if i >= hi {
 					return hi
 				}

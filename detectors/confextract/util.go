@@ -64,24 +64,29 @@ func trimBlanksRight(src []byte, lo, hi int) int {
 }
 
 // commentStart returns the offset of a comment introduced by one of the bytes
-// in marks and preceded by a blank, in src[lo:hi], or hi.
+// in marks (one or two bytes) and preceded by a blank, in src[lo:hi], or hi.
 func commentStart(src []byte, lo, hi int, marks string) int {
+	if len(marks) == 1 {
+		for i := lo + 1; i < hi; {
+			j := indexByte(src[i:hi], marks[0])
+			if j < 0 {
+				return hi
+			}
+			i += j
+			if isBlank(src[i-1]) {
+				return i
+			}
+			i++
+		}
+		return hi
+	}
+	m0, m1 := marks[0], marks[len(marks)-1]
 	for i := lo + 1; i < hi; i++ {
-		if strings.IndexByte(marks, src[i]) >= 0 && isBlank(src[i-1]) {
+		if c := src[i]; (c == m0 || c == m1) && isBlank(src[i-1]) {
 			return i
 		}
 	}
 	return hi
-}
-
-func join(a, b string) string {
-	if a == "" {
-		return b
-	}
-	if b == "" {
-		return a
-	}
-	return a + "." + b
 }
 
 // appendRune appends r as UTF-8 (U+FFFD for invalid code points).

@@ -106,7 +106,7 @@ func (x *extractor) xml(lo, hi int) {
 				p = p[k+1:]
 			}
 			if len(stack) > 0 {
-				p = join(stack[len(stack)-1].path, p)
+				p = x.join(stack[len(stack)-1].path, p)
 			}
 			stack = append(stack, elem{name: name, path: p, textFrom: end})
 		}

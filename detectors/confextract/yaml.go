@@ -221,7 +221,7 @@ func (p *yparser) key(cs, le int) (string, int, bool) {
 				if e == cs {
 					return "", 0, false
 				}
-				return string(src[cs:e]), skipBlanks(src, j+1, le), true
+				return p.x.str(src[cs:e]), skipBlanks(src, j+1, le), true
 			}
 		case '#':
 			if isBlank(src[j-1]) {
@@ -254,11 +254,11 @@ func (p *yparser) keyValue(key string, col, vs, le, next int) int {
 	parent := len(p.stack) - 1
 	tag, vs := p.props(vs, le)
 	if vs >= le || src[vs] == '#' {
-		p.push(yframe{indent: col, key: key, path: join(p.path(), key), valueIdx: -1})
+		p.push(yframe{indent: col, key: key, path: p.x.join(p.path(), key), valueIdx: -1})
 		return next
 	}
 	if c := src[vs]; c == '[' || c == '{' && !(vs+1 < le && src[vs+1] == '{') {
-		p.push(yframe{indent: col, key: key, path: join(p.path(), key), valueIdx: -1})
+		p.push(yframe{indent: col, key: key, path: p.x.join(p.path(), key), valueIdx: -1})
 		r := p.flow(vs, col)
 		p.truncate(parent + 1)
 		return r
@@ -676,7 +676,7 @@ func (p *yparser) emit(t ytarget, v string, s, e int, tag string, plain bool) {
 	}
 	name, ctx := t.key, ctxYAML
 	if parent != nil {
-		name = join(parent.path, t.key)
+		name = p.x.join(parent.path, t.key)
 		if !parent.seq && (parent.key == "environment" ||
 			parent.key == "args" && t.parent > 0 && p.stack[t.parent-1].key == "build") {
 			name, ctx = t.key, ctxCompose
@@ -761,7 +761,7 @@ func (p *yparser) flow(i, pind int) int {
 			}
 			if n := len(ctxs); n > 0 && ctxs[n-1].haveKey {
 				k := ctxs[n-1].key
-				p.push(yframe{indent: flowIndent, key: k, path: join(p.path(), k), valueIdx: -1})
+				p.push(yframe{indent: flowIndent, key: k, path: p.x.join(p.path(), k), valueIdx: -1})
 				ctxs[n-1].keyPushed = true
 			}
 			mark := len(p.stack)
