@@ -35,26 +35,32 @@ var codeKinds = map[string]bool{
 	".svelte": true, ".coffee": true, ".pyx": true, ".pyi": true, ".tl": true,
 }
 
-func assignmentCandidates(path string, data []byte) []candidate {
+func assignmentCandidates(path string, data []byte, explain bool) []candidate {
 	kind := fileKind(path)
 	pairs := extractPairs(path, kind, data)
 	var out []candidate
 	for _, p := range pairs {
-		if p.Kind != kv.Literal {
-			continue
-		}
 		class := classifyName(p.Name)
 		if class == nameNone {
 			continue
 		}
-		if filterValue(p.Name, p.Value, class) != "" {
+		var reason string
+		switch p.Kind {
+		case kv.Reference:
+			reason = reasonReference
+		case kv.Template:
+			reason = reasonTemplate
+		default:
+			reason = filterValue(p.Name, p.Value, class)
+		}
+		if reason != "" && !explain {
 			continue
 		}
 		det := detSecret
 		if class == namePassword {
 			det = detPassword
 		}
-		c := candidate{Detector: det, Start: p.Start, End: p.End, Secret: p.Value, Decoded: p.Decoded}
+		c := candidate{Detector: det, Start: p.Start, End: p.End, Secret: p.Value, Decoded: p.Decoded, Dropped: reason}
 		if p.Decoded {
 			c.Line, c.Column, c.EndLine, c.EndColumn = p.Line, p.Col, p.EndLine, p.EndCol
 		}

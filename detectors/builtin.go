@@ -11,7 +11,10 @@ import "strings"
 // when the span is not the secret's literal text (decoded values), its position.
 type candidate struct {
 	// Detector is the detector name (a rule's `detector`) the candidate is for.
-	Detector   string
+	Detector string
+	// Dropped, when set, is the reason a filter rejected the candidate; such
+	// candidates are returned only when the caller asked for explanations.
+	Dropped    string
 	Start, End int
 	Secret     string
 	Decoded    bool
@@ -25,13 +28,13 @@ type candidate struct {
 // detectors).
 type builtin struct {
 	provides []string
-	run      func(path string, data []byte) []candidate
+	run      func(path string, data []byte, explain bool) []candidate
 }
 
 // builtinOrder lists the built-in detectors in the order they run.
 var builtinOrder []builtin
 
-func registerBuiltin(run func(path string, data []byte) []candidate, provides ...string) {
+func registerBuiltin(run func(path string, data []byte, explain bool) []candidate, provides ...string) {
 	builtinOrder = append(builtinOrder, builtin{provides: provides, run: run})
 }
 

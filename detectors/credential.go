@@ -227,6 +227,9 @@ const (
 	reasonBool        = "boolean-or-null"
 	reasonHash        = "password-hash"
 	reasonIdentifier  = "identifier"
+	// reasonNotCredential: the text has the shape but not the content (a Basic
+	// value that does not decode to user:password).
+	reasonNotCredential = "not-a-credential"
 )
 
 // looksGenerated: long enough, letters and digits, and high entropy: the shape

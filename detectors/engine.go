@@ -33,6 +33,10 @@ type Finding struct {
 	Detector string
 	// Decoded is set when the secret was found in decoded text (base64, a notebook cell).
 	Decoded bool
+	// Dropped is set only on candidates returned by ScanExplain that a filter
+	// rejected: the filter's reason ("placeholder", "template", "low-entropy",
+	// "shadowed by aws-access-key-id", ...). Such a Finding is not a finding.
+	Dropped string
 }
 
 // Engine runs a compiled rule set over file contents. It is safe for concurrent use:
@@ -170,6 +174,17 @@ func (e *Engine) candidates(data []byte) []int {
 // position. path is the file's path relative to the scanned root, with '/'
 // separators; rules with a path regex apply only where it matches.
 func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
+	return e.scan(path, data, false)
+}
+
+// ScanExplain is Scan that also returns the candidates that filters dropped, each
+// with Dropped set to the reason, so that --explain can show why a candidate was
+// not reported. It costs more than Scan: use it only when asked.
+func (e *Engine) ScanExplain(path string, data []byte) ([]Finding, error) {
+	return e.scan(path, data, true)
+}
+
+func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error) {
 	var out []Finding
 	lines := lineIndex{data: data}
 	for _, ri := range e.candidates(data) {
@@ -187,14 +202,23 @@ func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
 			}
 			start, end := m[2*g], m[2*g+1]
 			secret := string(data[start:end])
-			if secret == "" || isKnownExample(secret) {
+			if secret == "" {
 				continue
 			}
 			h := entropy.Shannon(secret)
-			if r.spec.Entropy > 0 && h < r.spec.Entropy {
+			var reason string
+			switch {
+			case isKnownExample(secret):
+				reason = reasonExample
+			case r.spec.Entropy > 0 && h < r.spec.Entropy:
+				reason = reasonLowEntropy
+			}
+			if reason != "" && !explain {
 				continue
 			}
-			out = append(out, e.newFinding(r, path, &lines, start, end, secret, h, "regex"))
+			f := e.newFinding(r, path, &lines, start, end, secret, h, "regex")
+			f.Dropped = reason
+			out = append(out, f)
 		}
 	}
 	for _, d := range builtinOrder {
@@ -212,13 +236,14 @@ func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
 		if len(rs) == 0 {
 			continue
 		}
-		for _, c := range d.run(path, data) {
+		for _, c := range d.run(path, data, explain) {
 			r, ok := e.structured[c.Detector]
 			if !ok || !slices.Contains(rs, r) {
 				continue
 			}
 			f := e.newFinding(r, path, &lines, c.Start, c.End, c.Secret, entropy.Shannon(c.Secret), c.Detector)
 			f.Decoded = c.Decoded
+			f.Dropped = c.Dropped
 			if slices.Contains(f.Tags, "password") && weakPassword(c.Secret) {
 				f.Tags = append(slices.Clone(f.Tags), "weak-password")
 			}
@@ -228,7 +253,7 @@ func (e *Engine) Scan(path string, data []byte) ([]Finding, error) {
 			out = append(out, f)
 		}
 	}
-	return dropShadowed(out), nil
+	return dropShadowed(out, explain), nil
 }
 
 func (e *Engine) newFinding(r *rule, path string, lines *lineIndex, start, end int, secret string, h float64, detector string) Finding {
@@ -256,8 +281,9 @@ func (e *Engine) newFinding(r *rule, path string, lines *lineIndex, start, end i
 
 // dropShadowed orders findings by position and, where a generic rule's secret
 // overlaps a specific rule's secret, drops the generic finding; identical
-// (rule, span) duplicates are dropped too.
-func dropShadowed(fs []Finding) []Finding {
+// (rule, span) duplicates are dropped too. With explain, a shadowed finding is
+// kept and marked Dropped instead. Candidates already dropped shadow nothing.
+func dropShadowed(fs []Finding, explain bool) []Finding {
 	if len(fs) < 2 {
 		return fs
 	}
@@ -272,9 +298,17 @@ func dropShadowed(fs []Finding) []Finding {
 		return a.RuleID < b.RuleID
 	})
 	drop := make([]bool, len(fs))
+	by := make([]string, len(fs))
 	for i := range fs {
+		if fs[i].Dropped != "" {
+			continue
+		}
 		for j := i + 1; j < len(fs) && fs[j].Start < fs[i].End; j++ {
 			a, b := &fs[i], &fs[j]
+			if b.Dropped != "" {
+				continue
+			}
+			before := drop[i]
 			switch {
 			case a.RuleID == b.RuleID && a.Start == b.Start && a.End == b.End:
 				drop[j] = true
@@ -285,11 +319,21 @@ func dropShadowed(fs []Finding) []Finding {
 			case a.Generic && b.Generic && a.Start == b.Start && a.End == b.End:
 				drop[j] = true
 			}
+			if drop[i] && !before && by[i] == "" {
+				by[i] = b.RuleID
+			}
+			if drop[j] && by[j] == "" {
+				by[j] = a.RuleID
+			}
 		}
 	}
 	out := fs[:0]
 	for i := range fs {
-		if !drop[i] {
+		switch {
+		case !drop[i]:
+			out = append(out, fs[i])
+		case explain && by[i] != fs[i].RuleID:
+			fs[i].Dropped = "shadowed by " + by[i]
 			out = append(out, fs[i])
 		}
 	}

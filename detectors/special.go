@@ -31,7 +31,7 @@ var (
 	hintsURL  = []byte("://")
 )
 
-func specialCandidates(path string, data []byte) []candidate {
+func specialCandidates(path string, data []byte, explain bool) []candidate {
 	if skipKinds[fileKind(path)] {
 		return nil
 	}
@@ -42,24 +42,24 @@ func specialCandidates(path string, data []byte) []candidate {
 	eachLineWith(data, lower, hintsURL, func(off int, line []byte) {
 		for _, m := range urlCredRe.FindAllSubmatchIndex(line, -1) {
 			user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
-			if urlPasswordOK(user, pw) {
-				out = append(out, candidate{Detector: detURL, Start: off + m[4], End: off + m[5], Secret: pw})
+			if r := urlPasswordReason(user, pw); r == "" || explain {
+				out = append(out, candidate{Detector: detURL, Start: off + m[4], End: off + m[5], Secret: pw, Dropped: r})
 			}
 		}
 	})
 	eachLineWith(data, lower, []byte("basic"), func(off int, line []byte) {
 		for _, m := range basicRe.FindAllSubmatchIndex(line, -1) {
 			tok := string(line[m[2]:m[3]])
-			if basicOK(tok) {
-				out = append(out, candidate{Detector: detBasic, Start: off + m[2], End: off + m[3], Secret: tok})
+			if r := basicReason(tok); r == "" || explain {
+				out = append(out, candidate{Detector: detBasic, Start: off + m[2], End: off + m[3], Secret: tok, Dropped: r})
 			}
 		}
 	})
 	bearer := func(off int, line []byte) {
 		for _, m := range bearerRe.FindAllSubmatchIndex(line, -1) {
 			tok := string(line[m[2]:m[3]])
-			if tokenOK(tok) {
-				out = append(out, candidate{Detector: detBearer, Start: off + m[2], End: off + m[3], Secret: tok})
+			if r := tokenReason(tok); r == "" || explain {
+				out = append(out, candidate{Detector: detBearer, Start: off + m[2], End: off + m[3], Secret: tok, Dropped: r})
 			}
 		}
 	}
@@ -74,8 +74,9 @@ func specialCandidates(path string, data []byte) []candidate {
 			for g := 1; g <= 3; g++ {
 				if m[2*g] >= 0 {
 					pw := string(line[m[2*g]:m[2*g+1]])
-					if filterValue("password", pw, namePassword) == "" && !strings.EqualFold(pw, "password") {
-						out = append(out, candidate{Detector: detSQL, Start: off + m[2*g], End: off + m[2*g+1], Secret: pw})
+					r := filterValue("password", pw, namePassword)
+					if r == "" || explain {
+						out = append(out, candidate{Detector: detSQL, Start: off + m[2*g], End: off + m[2*g+1], Secret: pw, Dropped: r})
 					}
 				}
 			}
@@ -113,48 +114,51 @@ func eachLineWith(data, lower, hint []byte, fn func(off int, line []byte)) {
 	}
 }
 
-func urlPasswordOK(user, pw string) bool {
+// urlPasswordReason returns why a URL's password is not a credential, or "".
+func urlPasswordReason(user, pw string) string {
 	if user != "" && strings.EqualFold(user, pw) {
-		return false // admin:admin, user:user: examples
+		return reasonPlaceholder // admin:admin, user:user: examples
 	}
 	if strings.HasPrefix(pw, "$") || strings.HasPrefix(pw, "%(") || strings.Contains(pw, "${") || strings.Contains(pw, "{{") {
-		return false
+		return reasonTemplate
 	}
-	// A port, not a password: http://host:8080@... does not occur, but user:1234 might be a port typo.
-	return filterValue("password", pw, namePassword) == ""
+	return filterValue("password", pw, namePassword)
 }
 
-// basicOK: a Basic credential decodes to printable "user:password".
-func basicOK(tok string) bool {
+// basicReason: a Basic credential must decode to printable "user:password".
+func basicReason(tok string) string {
 	raw, err := base64.StdEncoding.DecodeString(tok)
 	if err != nil {
 		raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(tok, "="))
 		if err != nil {
-			return false
+			return reasonNotCredential
 		}
 	}
 	s := string(raw)
 	i := strings.IndexByte(s, ':')
 	if i <= 0 || i == len(s)-1 {
-		return false
+		return reasonNotCredential
 	}
 	for _, r := range s {
 		if !unicode.IsPrint(r) {
-			return false
+			return reasonNotCredential
 		}
 	}
-	return filterValue("password", s[i+1:], namePassword) == ""
+	return filterValue("password", s[i+1:], namePassword)
 }
 
-// tokenOK: a bearer token looks generated: mixed character classes, no words.
-func tokenOK(tok string) bool {
-	if filterValue("token", tok, nameSecret) != "" {
-		return false
+// tokenReason: a bearer token must look generated: letters and digits, no words.
+func tokenReason(tok string) string {
+	if r := filterValue("token", tok, nameSecret); r != "" {
+		return r
 	}
 	var digit, letter bool
 	for _, r := range tok {
 		digit = digit || unicode.IsDigit(r)
 		letter = letter || unicode.IsLetter(r)
 	}
-	return digit && letter
+	if !digit || !letter {
+		return reasonLowEntropy
+	}
+	return ""
 }

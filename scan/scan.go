@@ -44,6 +44,9 @@ type Result struct {
 	Item *Item
 	// Findings by path: each of Item.Paths maps to the findings at that path.
 	Findings map[string][]detectors.Finding
+	// Dropped by path: candidates that filters rejected, each with its reason
+	// (only when the Scanner explains).
+	Dropped map[string][]detectors.Finding
 	// Binary is set when the content was skipped as binary.
 	Binary bool
 	Err    error
@@ -68,6 +71,8 @@ const maxNamed = 20
 type Scanner struct {
 	Engine  *detectors.Engine
 	Workers int // default: all cores
+	// Explain keeps the candidates that filters dropped, in Result.Dropped.
+	Explain bool
 }
 
 // Run scans every Item from items until the channel closes or ctx is done, and
@@ -185,7 +190,11 @@ func (s *Scanner) scanItem(it *Item) *Result {
 		fs, ok := done[key]
 		if !ok {
 			var err error
-			fs, err = s.Engine.Scan(p, it.Data)
+			if s.Explain {
+				fs, err = s.Engine.ScanExplain(p, it.Data)
+			} else {
+				fs, err = s.Engine.Scan(p, it.Data)
+			}
 			if err != nil {
 				r.Err = err
 				return r
@@ -198,12 +207,24 @@ func (s *Scanner) scanItem(it *Item) *Result {
 		if r.Findings == nil {
 			r.Findings = map[string][]detectors.Finding{}
 		}
-		cp := make([]detectors.Finding, len(fs))
-		for i, f := range fs {
+		var kept, dropped []detectors.Finding
+		for _, f := range fs {
 			f.Path = p
-			cp[i] = f
+			if f.Dropped != "" {
+				dropped = append(dropped, f)
+			} else {
+				kept = append(kept, f)
+			}
 		}
-		r.Findings[p] = cp
+		if len(kept) > 0 {
+			r.Findings[p] = kept
+		}
+		if len(dropped) > 0 {
+			if r.Dropped == nil {
+				r.Dropped = map[string][]detectors.Finding{}
+			}
+			r.Dropped[p] = dropped
+		}
 	}
 	it.Data = nil // scanned: let the memory go while the result waits in the sink
 	return r

@@ -89,6 +89,7 @@ type options struct {
 	stdinPath      string // stdin
 	noColor        bool
 	version        bool
+	explain        bool
 }
 
 // sizeFlag parses sizes such as 1048576, 10MB, 512KiB or 1G.
@@ -148,6 +149,7 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.fingerprintKey, "fingerprint-key", "", "`key` for the HMAC of fingerprints (default: the config's, else the repository's root commit id)")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour in text output (also: NO_COLOR set)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.explain, "explain", false, "print on stderr, for each candidate secret, the detector that raised it and what reported or dropped it (secrets redacted)")
 	switch cmd {
 	case "dir":
 		fs.BoolVar(&o.noIgnore, "no-ignore", false, "also scan files that .gitignore excludes")
@@ -214,6 +216,12 @@ func runScan(ctx context.Context, cmd string, args []string, stdin io.Reader, st
 		fmt.Fprintf(stderr, "secretsweep %s: writing report: %v\n", cmd, err)
 		return exitError
 	}
+	if o.explain {
+		if err := report.WriteExplain(stderr, o.format, res.explain); err != nil {
+			fmt.Fprintf(stderr, "secretsweep %s: writing explanations: %v\n", cmd, err)
+			return exitError
+		}
+	}
 	printSummary(stderr, res, time.Since(start), o.maxBlobSize)
 	if len(res.incomplete) > 0 {
 		for _, m := range res.incomplete {
@@ -253,6 +261,9 @@ type result struct {
 	// blobsTotal is the number of unique blobs the source had (history only).
 	blobsTotal int
 	commits    int
+	// explain holds the --explain records.
+	explain   []report.Explanation
+	explained map[explainKey]bool
 }
 
 // loadConfig finds the config: --config, else .secretsweep.toml at root, else the
@@ -284,7 +295,7 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 	if err != nil {
 		return nil, err
 	}
-	sc := &scan.Scanner{Engine: eng, Workers: o.workers}
+	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain}
 	key := o.fingerprintKey
 	if key == "" {
 		key = cfg.FingerprintKey

@@ -17,6 +17,7 @@ import (
 	"github.com/secretsweep/secretsweep/detectors"
 	"github.com/secretsweep/secretsweep/fswalk"
 	"github.com/secretsweep/secretsweep/gitwalk"
+	"github.com/secretsweep/secretsweep/report"
 	"github.com/secretsweep/secretsweep/scan"
 )
 
@@ -99,6 +100,7 @@ func scanDir(ctx context.Context, sc *scan.Scanner, root string, o *options, key
 				res.records = append(res.records, newRecord(&fs[i], r.Item.Blob, fkey, o.showSecrets))
 			}
 		}
+		res.addExplanations(o, r)
 	})
 	if werr := <-walkDone; werr != nil && err == nil {
 		err = werr
@@ -150,6 +152,7 @@ func scanStdin(ctx context.Context, sc *scan.Scanner, stdin io.Reader, o *option
 				res.records = append(res.records, newRecord(&fs[i], r.Item.Blob, fkey, o.showSecrets))
 			}
 		}
+		res.addExplanations(o, r)
 	})
 	if err != nil {
 		return nil, err
@@ -206,6 +209,7 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 	}()
 	groups := map[identity][]occurrence{}
 	stats, err := sc.Run(ctx, items, func(r *scan.Result) {
+		res.addDropped(o, r)
 		id := plumbing.NewHash(r.Item.Blob)
 		for path, fs := range r.Findings {
 			for _, f := range fs {
@@ -254,6 +258,9 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		}
 		rec.InHead = &inHead
 		res.records = append(res.records, rec)
+		if o.explain {
+			res.explain = append(res.explain, explainFinding(&oc.f, "reported", ""))
+		}
 	}
 	return res, nil
 }
@@ -282,4 +289,56 @@ func secretInHead(repo *gitwalk.Repo, ix *gitwalk.Index, k identity, occs []occu
 		cache[hb] = data
 	}
 	return bytes.Contains(data, []byte(k.secret)), nil
+}
+
+// explainFinding describes a candidate for --explain; the secret is always
+// redacted, since explanations go to stderr.
+func explainFinding(f *detectors.Finding, decision, reason string) report.Explanation {
+	return report.Explanation{
+		Path: f.Path, Line: f.Line, Column: f.Column, Rule: f.RuleID, Detector: f.Detector,
+		Secret: report.Redact(f.Secret), Decision: decision, Reason: reason,
+	}
+}
+
+// addExplanations records, with --explain, every finding of r as reported and
+// every dropped candidate with its reason.
+func (res *result) addExplanations(o *options, r *scan.Result) {
+	if !o.explain {
+		return
+	}
+	for _, fs := range r.Findings {
+		for i := range fs {
+			res.explain = append(res.explain, explainFinding(&fs[i], "reported", ""))
+		}
+	}
+	res.addDropped(o, r)
+}
+
+// addDropped records r's dropped candidates with --explain. In a history scan the
+// same candidate recurs in many blobs; it is explained once per (path, line,
+// column, rule, reason).
+func (res *result) addDropped(o *options, r *scan.Result) {
+	if !o.explain {
+		return
+	}
+	for _, fs := range r.Dropped {
+		for i := range fs {
+			f := &fs[i]
+			k := explainKey{f.Path, f.Line, f.Column, f.RuleID, f.Dropped}
+			if res.explained[k] {
+				continue
+			}
+			if res.explained == nil {
+				res.explained = map[explainKey]bool{}
+			}
+			res.explained[k] = true
+			res.explain = append(res.explain, explainFinding(f, "dropped", f.Dropped))
+		}
+	}
+}
+
+type explainKey struct {
+	path         string
+	line, column int
+	rule, reason string
 }
