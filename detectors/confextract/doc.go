@@ -31,7 +31,9 @@
 // "shell" (assignments), "shell-arg" (command-line options such as
 // --password=x, mysql -px, curl -H "Authorization: ..."), "shell-heredoc"
 // (KEY=value lines of here-documents) and "xml". Shell-form RUN instructions of
-// a Dockerfile are read as shell.
+// a Dockerfile, and YAML values that are shell commands by their key (run,
+// script, before_script, after_script, command, entrypoint, cmd, commands: CI
+// and compose files), are also read as shell; the YAML pair is kept.
 //
 // Notebook decodes a .ipynb into its cells' sources and text outputs; each
 // Cell maps its lines to .ipynb positions (Cell.Lines), and Cell.Position maps

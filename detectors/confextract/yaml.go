@@ -286,6 +286,9 @@ func (p *yparser) value(vs, le, next, pind int, t ytarget, tag string) int {
 		v, s, e, after, ok := p.quoted(vs, p.hi, pind, true)
 		if ok {
 			p.emit(t, v, s, e, tag, false)
+			if v == string(src[s:e]) {
+				p.embeddedShell(t, s, e)
+			}
 			_, r := lineEnd(src, after, p.hi)
 			return r
 		}
@@ -353,6 +356,7 @@ func (p *yparser) plain(vs, le, next, pind int, t ytarget, tag string) int {
 		v = string(src[vs:e])
 	}
 	p.emit(t, v, vs, end, tag, true)
+	p.embeddedShell(t, vs, end)
 	return resume
 }
 
@@ -606,6 +610,7 @@ func (p *yparser) block(vs, le, next, pind int, t ytarget, tag string) (int, boo
 		s = e
 	}
 	p.emit(t, v, s, e, tag, false)
+	p.embeddedShell(t, s, e)
 	return resume, true
 }
 
@@ -902,4 +907,35 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// yShellKeys are keys whose values are shell commands (GitHub Actions run,
+// GitLab CI script, compose command...); yShellLists those whose list items
+// are.
+var yShellKeys = map[string]bool{
+	"run": true, "script": true, "before_script": true, "after_script": true, "command": true,
+	"entrypoint": true, "cmd": true, "commands": true,
+}
+
+var yShellLists = map[string]bool{
+	"script": true, "before_script": true, "after_script": true, "commands": true, "run": true,
+}
+
+// embeddedShell runs the shell extractor over a scalar src[s:e] that is a
+// shell command by its key.
+func (p *yparser) embeddedShell(t ytarget, s, e int) {
+	if e <= s {
+		return
+	}
+	if t.item {
+		if t.parent <= 0 || t.parent >= len(p.stack) {
+			return
+		}
+		if gp := &p.stack[t.parent-1]; gp.seq || !yShellLists[gp.key] {
+			return
+		}
+	} else if !yShellKeys[t.key] {
+		return
+	}
+	p.x.shell(s, e)
 }
