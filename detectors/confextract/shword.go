@@ -157,7 +157,7 @@ func (x *extractor) nested(i, hi int, esc byte) int {
 	return le
 }
 
-// quoted skips a single-quoted string at src[i] ('\'' with esc escapes when
+// quoted skips a single-quoted string at src[i] ('\” with esc escapes when
 // it is a $'...' string, which the caller signals by passing i at the quote
 // after '$').
 func (x *extractor) quoted(i, hi int, q, esc byte) int {

@@ -12,7 +12,9 @@ func indexByte(b []byte, c byte) int { return bytes.IndexByte(b, c) }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'
+}
 
 func isNameStart(c byte) bool { return c == '_' || c|0x20 >= 'a' && c|0x20 <= 'z' }
 
