@@ -157,9 +157,8 @@ func (x *extractor) nested(i, hi int, esc byte) int {
 	return le
 }
 
-// quoted skips a single-quoted string at src[i] ('\” with esc escapes when
-// it is a $'...' string, which the caller signals by passing i at the quote
-// after '$').
+// quoted skips the string quoted by q at src[i]. When src[i-1] is '$' (an
+// ANSI-C string), backslashes escape the next byte.
 func (x *extractor) quoted(i, hi int, q, esc byte) int {
 	src := x.src
 	ansi := i > 0 && src[i-1] == '$'
