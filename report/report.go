@@ -89,7 +89,7 @@ func Sort(rs []Record) {
 func RoundEntropy(h float64) float64 { return math.Round(h*1000) / 1000 }
 
 // Formats names the supported output formats.
-var Formats = []string{"text", "json", "jsonl"}
+var Formats = []string{"text", "json", "jsonl", "sarif", "github"}
 
 // Write writes records in the named format. Text output uses colour when color is
 // true.
@@ -101,6 +101,10 @@ func Write(w io.Writer, format string, rs []Record, color bool) error {
 		return writeJSONL(w, rs)
 	case "text":
 		return writeText(w, rs, color)
+	case "sarif":
+		return WriteSARIF(w, rs, SARIFOptions{})
+	case "github":
+		return writeGitHub(w, rs)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
