@@ -13,6 +13,9 @@
 // the Index exactly once, in pack order, skipping (but reporting, with their
 // size) blobs over a size cap. Repo.ReadBlob reads a single blob.
 //
+// All object data comes through go-git (github.com/go-git/go-git/v5): its
+// storer, and for packed objects its packfile Scanner and delta patcher.
+//
 // # What it does not do
 //
 // It never runs a git subprocess and never executes anything named by the
@@ -32,14 +35,26 @@
 // Walk reads each commit once and each distinct (tree, path) pair once:
 // a subtree already visited at the same path is skipped, so the cost grows
 // with the number of distinct trees, not with commits × files. It reads no
-// blob. Its memory is the Index: per commit one Commit, per distinct
-// (blob, path) pair one small map entry, plus the distinct path strings and
-// HEAD's path map. ReadBlobs inflates each blob once; it holds one blob at a
-// time (plus what the receiver buffers in the channel), a go-git object
-// cache of at most 64 MiB, and the pack indexes while it sorts the reads.
-// Objects over 8 MiB are streamed by go-git rather than cached, and a blob
-// over the caller's cap is never inflated to learn its size (its header
-// says; a packed delta's instructions are read, not the blob).
+// blob. Its memory is the Index — per commit one Commit, per distinct
+// (blob, path) pair one small map entry, the distinct path strings and
+// HEAD's path map — plus, while it runs, a 64 MiB cache of decoded trees
+// and commits.
+//
+// ReadBlobs inflates each blob once, in pack order. Before reading it
+// counts, from object headers, which objects later deltas will need as
+// bases, and caches only those (64 MiB LRU), each until its last delta is
+// resolved. It holds one blob at a time plus what the receiver buffers in
+// the channel. A blob over the caller's cap is never inflated to learn its
+// size: the object header says (for a delta, the delta data is inflated,
+// not the blob). Objects over 8 MiB are left to go-git, which streams them.
+//
+// Packed objects are read by offset with go-git's packfile.Scanner and
+// PatchDelta rather than through go-git's storer, which per object searches
+// every pack index, hashes the whole content to key its cache and, above
+// 16 KiB, reopens the pack file; anything the fast path does not handle
+// (loose objects, large objects, a delta base in another pack, any error)
+// goes through the storer, whose error is the one reported. On a generated
+// history ReadBlobs ran at 400–550 MB of blob content per CPU second.
 //
 // # Concurrency
 //

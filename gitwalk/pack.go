@@ -43,8 +43,69 @@ type packReader struct {
 	// blobs ReadBlobs will read) whose base is the object at that offset.
 	// Only such objects are cached, and an entry leaves the cache when its
 	// count drops to zero; a blob no delta needs is handed over without a
-	// copy.
+	// copy. When bases is nil (Walk) every object read is cached.
 	bases map[int64]int32
+}
+
+// packSet is the packs of a repository, opened for one Walk or ReadBlobs
+// call, with one base cache for all of them.
+type packSet struct {
+	packs []*packReader // nil where a pack or its index could not be read
+	cache *baseCache
+}
+
+// openPacks opens every pack of the repository. A pack that cannot be
+// opened is left nil: its objects are then read through go-git's storer,
+// which reports any real problem. countBases selects ReadBlobs' caching
+// (see packReader.bases). r.mu must be held.
+func (r *Repo) openPacks(countBases bool) *packSet {
+	ps := &packSet{cache: newBaseCache(int64(objectCacheSize))}
+	dg := dotgit.New(r.fs)
+	hashes, err := dg.ObjectPacks()
+	if err != nil {
+		return ps
+	}
+	for i, h := range hashes {
+		pr, err := openPack(dg, i, h, ps.cache)
+		if err == nil && !countBases {
+			pr.bases = nil
+		}
+		ps.packs = append(ps.packs, pr) // nil on error
+	}
+	return ps
+}
+
+func (ps *packSet) close() {
+	for _, pr := range ps.packs {
+		if pr != nil {
+			_ = pr.file.Close() // read-only file: nothing to lose
+		}
+	}
+}
+
+// find returns the pack and offset of object id.
+func (ps *packSet) find(id plumbing.Hash) (int, int64, bool) {
+	for i, pr := range ps.packs {
+		if pr == nil {
+			continue
+		}
+		if off, err := pr.idx.FindOffset(id); err == nil {
+			return i, off, true
+		}
+	}
+	return 0, 0, false
+}
+
+// read returns the type and content of object id from the packs. The
+// content may be shared with the cache: it must not be modified. Any error
+// (including errFallback when the object is in no pack or is large) means
+// the caller should ask go-git's storer instead.
+func (ps *packSet) read(id plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	i, off, ok := ps.find(id)
+	if !ok {
+		return 0, nil, errFallback
+	}
+	return ps.packs[i].object(off, 0)
 }
 
 func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (*packReader, error) {
@@ -87,9 +148,10 @@ func (p *packReader) countBase(offset int64) {
 	}
 }
 
-// keep caches an object if some delta still needs it as a base.
+// keep caches an object if some delta still needs it as a base (or, in
+// Walk, always).
 func (p *packReader) keep(offset int64, typ plumbing.ObjectType, data []byte) bool {
-	if p.bases[offset] <= 0 {
+	if p.bases != nil && p.bases[offset] <= 0 {
 		return false
 	}
 	return p.cache.put(cacheKey{p.id, offset}, typ, data)
@@ -97,6 +159,9 @@ func (p *packReader) keep(offset int64, typ plumbing.ObjectType, data []byte) bo
 
 // used records that one delta has used the base at offset.
 func (p *packReader) used(offset int64) {
+	if p.bases == nil {
+		return
+	}
 	if n := p.bases[offset]; n > 1 {
 		p.bases[offset] = n - 1
 		return
@@ -332,11 +397,11 @@ func (w *fixedWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// windowReader is an io.ReadSeeker over a pack file that keeps a window of
-// the file in memory. go-git's Scanner seeks before every object and drops
-// its own 4 KiB buffer when it does; reading objects in offset order, most
-// seeks land in or next to the window, so this turns two system calls per
-// object into one per window.
+// windowReader is an io.ReadSeeker over a pack file that keeps an aligned
+// 128 KiB window of the file in memory. go-git's Scanner seeks before every
+// object and drops its own 4 KiB buffer when it does; objects read in or
+// near offset order mostly land in the window, so this turns two system
+// calls per object into one per window.
 type windowReader struct {
 	f      io.ReaderAt
 	seeker io.Seeker // for io.SeekEnd only
@@ -347,7 +412,10 @@ type windowReader struct {
 
 const windowSize = 128 << 10
 
-func newWindowReader(f billy.File) *windowReader {
+func newWindowReader(f interface {
+	io.ReaderAt
+	io.Seeker
+}) *windowReader {
 	return &windowReader{f: f, seeker: f, buf: make([]byte, 0, windowSize)}
 }
 
@@ -364,9 +432,11 @@ func (w *windowReader) Read(p []byte) (int, error) {
 			}
 			return n, err
 		}
-		n, err := w.f.ReadAt(w.buf[:cap(w.buf)], w.pos)
-		w.buf, w.bufOff = w.buf[:n], w.pos
-		if n == 0 {
+		// Windows are aligned, so reading backwards also hits them.
+		start := w.pos &^ (windowSize - 1)
+		n, err := w.f.ReadAt(w.buf[:cap(w.buf)], start)
+		w.buf, w.bufOff = w.buf[:n], start
+		if w.pos >= start+int64(n) {
 			if err == nil {
 				err = io.ErrNoProgress
 			}

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
 // maxReportedErrors bounds how many unreadable blobs ReadBlobs names in its
@@ -37,10 +36,14 @@ type readItem struct {
 // Each Data is a fresh slice owned by the receiver; it is never reused.
 //
 // Reads happen on the calling goroutine only, one object at a time, in pack
-// order (pack by pack, by offset: delta bases are met before the deltas built
-// on them and are usually still cached), then objects outside packs (loose
-// objects, alternates) in id order. Memory is bounded by the blob in hand, the
-// object cache and what out buffers.
+// order (pack by pack, by offset: a delta's base comes before it), then
+// objects outside packs (loose objects, alternates) in id order. Before
+// reading, the header of every packed blob is read to count which objects
+// later deltas use as bases; only those are cached (64 MiB LRU), each until
+// its last delta is resolved. Memory is bounded by that cache, the blob in
+// hand (with its delta data) and what out buffers. Objects over 8 MiB, and
+// anything the pack fast path (see pack.go) does not handle, are read
+// through go-git's storer.
 //
 // A blob that is missing or cannot be decoded does not stop the sweep: the
 // other blobs are still delivered, and the returned error names every blob
@@ -56,15 +59,9 @@ func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan
 	}
 	// Trees and commits cached by Walk are of no use here.
 	r.cache.Clear()
-	items, packs := r.packOrder(ix.blobs)
+	items, ps := r.packOrder(ix.blobs)
 	r.mu.Unlock()
-	defer func() {
-		for _, pr := range packs {
-			if pr != nil {
-				_ = pr.file.Close() // read-only file: nothing to lose
-			}
-		}
-	}()
+	defer ps.close()
 
 	var errs []error
 	failed := 0
@@ -79,8 +76,8 @@ func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan
 		}
 		var b Blob
 		var err error
-		if it.pack < len(packs) {
-			b, err = r.readPacked(packs[it.pack], it, maxSize)
+		if it.pack < len(ps.packs) {
+			b, err = r.readPacked(ps.packs[it.pack], it, maxSize)
 		} else {
 			b, err = r.readBlob(it.id, maxSize, false)
 		}
@@ -191,42 +188,17 @@ func readContent(id plumbing.Hash, obj plumbing.EncodedObject, maxSize int64) (B
 	return Blob{ID: id, Size: size, Data: data}, nil
 }
 
-// packOrder sorts blobs by (pack, offset), blobs outside packs last in id
-// order, and opens a reader for each pack holding some of them (nil where
-// the pack or its index cannot be read: its blobs are then read through the
-// storer, which reports any real problem). The caller closes the readers.
-// r.mu must be held.
-func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, []*packReader) {
-	dg := dotgit.New(r.fs)
-	hashes, err := dg.ObjectPacks()
-	if err != nil {
-		hashes = nil
-	}
-	cache := newBaseCache(int64(objectCacheSize))
-	packs := make([]*packReader, len(hashes))
+// packOrder opens the packs and sorts blobs by (pack, offset), blobs
+// outside packs (or in packs that could not be opened) last, in id order.
+// It then counts the delta bases the reads will need. The caller closes the
+// packSet. r.mu must be held.
+func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, *packSet) {
+	ps := r.openPacks(true)
 	items := make([]readItem, len(blobs))
 	for i, b := range blobs {
-		items[i] = readItem{id: b, pack: len(packs)}
-	}
-	for pi, ph := range hashes {
-		pr, err := openPack(dg, pi, ph, cache)
-		if err != nil {
-			continue
-		}
-		used := false
-		for i := range items {
-			if items[i].pack != len(packs) {
-				continue
-			}
-			if off, err := pr.idx.FindOffset(items[i].id); err == nil {
-				items[i].pack, items[i].offset = pi, off
-				used = true
-			}
-		}
-		if used {
-			packs[pi] = pr
-		} else {
-			_ = pr.file.Close() // read-only file
+		items[i] = readItem{id: b, pack: len(ps.packs)}
+		if pi, off, ok := ps.find(b); ok {
+			items[i].pack, items[i].offset = pi, off
 		}
 	}
 	slices.SortStableFunc(items, func(a, b readItem) int {
@@ -236,9 +208,9 @@ func (r *Repo) packOrder(blobs []plumbing.Hash) ([]readItem, []*packReader) {
 		return cmp.Compare(a.offset, b.offset)
 	})
 	for _, it := range items {
-		if it.pack < len(packs) {
-			packs[it.pack].countBase(it.offset)
+		if it.pack < len(ps.packs) {
+			ps.packs[it.pack].countBase(it.offset)
 		}
 	}
-	return items, packs
+	return items, ps
 }

@@ -42,6 +42,7 @@ type node struct {
 type walker struct {
 	ctx   context.Context
 	st    *filesystem.Storage
+	packs *packSet // fast path for commits and trees; st for the rest
 	ix    *Index
 	reads int // objects read, for context checks
 
@@ -90,10 +91,12 @@ func (r *Repo) Walk(ctx context.Context) (*Index, error) {
 	w := &walker{
 		ctx:      ctx,
 		st:       r.st,
+		packs:    r.openPacks(false),
 		ix:       newIndex(),
 		tipSeen:  make(map[plumbing.Hash]bool),
 		seenTree: make(map[treeKey]struct{}),
 	}
+	defer w.packs.close()
 	if err := w.collectRefs(); err != nil {
 		return nil, err
 	}
@@ -231,11 +234,15 @@ func (w *walker) peel(ref plumbing.ReferenceName, h plumbing.Hash) (plumbing.Has
 		if depth > maxTagChain {
 			return h, 0, fmt.Errorf("gitwalk: ref %s: more than %d nested tags", ref, maxTagChain)
 		}
-		obj, err := w.st.EncodedObject(plumbing.AnyObject, h)
+		typ, data, err := w.packs.read(h)
+		var obj plumbing.EncodedObject
 		if err != nil {
-			return h, 0, objErr("reading", "object", h, "target of ref "+ref.String(), err)
+			if obj, err = w.st.EncodedObject(plumbing.AnyObject, h); err != nil {
+				return h, 0, objErr("reading", "object", h, "target of ref "+ref.String(), err)
+			}
+			typ = obj.Type()
 		}
-		switch obj.Type() {
+		switch typ {
 		case plumbing.CommitObject:
 			if !w.tipSeen[h] {
 				w.tipSeen[h] = true
@@ -243,6 +250,9 @@ func (w *walker) peel(ref plumbing.ReferenceName, h plumbing.Hash) (plumbing.Has
 			}
 			return h, plumbing.CommitObject, nil
 		case plumbing.TagObject:
+			if obj == nil {
+				obj = memoryObject(typ, data)
+			}
 			t, err := object.DecodeTag(w.st, obj)
 			if err != nil {
 				return h, 0, objErr("decoding", "tag", h, "ref "+ref.String(), err)
@@ -251,14 +261,23 @@ func (w *walker) peel(ref plumbing.ReferenceName, h plumbing.Hash) (plumbing.Has
 			h = t.Target
 		case plumbing.TreeObject, plumbing.BlobObject:
 			if ref != plumbing.HEAD {
-				w.roots = append(w.roots, pseudoRoot{ref: ref, tag: tag, target: h, kind: obj.Type()})
+				w.roots = append(w.roots, pseudoRoot{ref: ref, tag: tag, target: h, kind: typ})
 			}
-			return h, obj.Type(), nil
+			return h, typ, nil
 		default:
 			return h, 0, objErr("reading", "object", h, "target of ref "+ref.String(),
-				fmt.Errorf("unexpected object type %s", obj.Type()))
+				fmt.Errorf("unexpected object type %s", typ))
 		}
 	}
+}
+
+// memoryObject wraps content read from a pack for go-git's decoders. It
+// copies data, which may be shared with the pack cache.
+func memoryObject(typ plumbing.ObjectType, data []byte) *plumbing.MemoryObject {
+	mo := &plumbing.MemoryObject{}
+	mo.SetType(typ)
+	_, _ = mo.Write(data) // cannot fail
+	return mo
 }
 
 // loadCommits reads every commit reachable from the tips.
@@ -292,13 +311,9 @@ func (w *walker) loadCommits() ([]node, error) {
 		if !p.child.IsZero() {
 			where = "parent of commit " + p.child.String()
 		}
-		obj, err := w.st.EncodedObject(plumbing.CommitObject, p.id)
+		c, err := w.readCommit(p.id, where)
 		if err != nil {
-			return nil, objErr("reading", "commit", p.id, where, err)
-		}
-		c, err := object.DecodeCommit(w.st, obj)
-		if err != nil {
-			return nil, objErr("decoding", "commit", p.id, where, err)
+			return nil, err
 		}
 		n := node{
 			id:    p.id,
@@ -323,6 +338,23 @@ func (w *walker) loadCommits() ([]node, error) {
 		}
 	}
 	return nodes, nil
+}
+
+// readCommit reads and decodes commit id, from the packs when possible.
+func (w *walker) readCommit(id plumbing.Hash, where string) (*object.Commit, error) {
+	var obj plumbing.EncodedObject
+	if typ, data, err := w.packs.read(id); err == nil && typ == plumbing.CommitObject {
+		obj = memoryObject(typ, data)
+	} else {
+		if obj, err = w.st.EncodedObject(plumbing.CommitObject, id); err != nil {
+			return nil, objErr("reading", "commit", id, where, err)
+		}
+	}
+	c, err := object.DecodeCommit(w.st, obj)
+	if err != nil {
+		return nil, objErr("decoding", "commit", id, where, err)
+	}
+	return c, nil
 }
 
 // topoOrder returns node indices oldest-first: parents before children,
@@ -414,7 +446,8 @@ func (h *readyHeap) Pop() any {
 	return x
 }
 
-// readTree reads tree id into the buffer for depth and returns its content.
+// readTree returns the content of tree id: from the packs, or read through
+// the storer into the buffer for depth. The caller must not modify it.
 func (w *walker) readTree(id plumbing.Hash, depth int, commit uint32, headWalk bool) ([]byte, error) {
 	if err := w.tick(); err != nil {
 		return nil, err
@@ -437,6 +470,9 @@ func (w *walker) readTree(id plumbing.Hash, depth int, commit uint32, headWalk b
 			return dir + " of ref " + c.Ref
 		}
 		return dir + " in commit " + c.ID
+	}
+	if typ, data, err := w.packs.read(id); err == nil && typ == plumbing.TreeObject {
+		return data, nil // shared with the pack cache: read only
 	}
 	obj, err := w.st.EncodedObject(plumbing.TreeObject, id)
 	if err != nil {
@@ -524,13 +560,9 @@ func (w *walker) walkHead() error {
 	var tree plumbing.Hash
 	switch w.headTyp {
 	case plumbing.CommitObject:
-		obj, err := w.st.EncodedObject(plumbing.CommitObject, w.head)
+		c, err := w.readCommit(w.head, "HEAD")
 		if err != nil {
-			return objErr("reading", "commit", w.head, "HEAD", err)
-		}
-		c, err := object.DecodeCommit(w.st, obj)
-		if err != nil {
-			return objErr("decoding", "commit", w.head, "HEAD", err)
+			return err
 		}
 		tree = c.TreeHash
 	case plumbing.TreeObject:
