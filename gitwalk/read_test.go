@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -288,5 +289,57 @@ func TestReadBlobsDoesNotLoadSkippedBlobs(t *testing.T) {
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
 			t.Errorf("pack=%v: reading with the huge blob skipped allocated %d bytes", pack, alloc)
 		}
+	}
+}
+
+// TestReadBlobsCorruptPack damages one blob's compressed data inside a pack:
+// ReadBlobs must name that blob and still deliver the others.
+func TestReadBlobsCorruptPack(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	victim := randomText(11, 5000)
+	g.write("victim.txt", victim)
+	g.write("other.txt", "other\n")
+	g.commit("one")
+	g.git("gc", "-q")
+	id := blobID(victim)
+
+	r := openRepo(t, g.dir)
+	r.mu.Lock()
+	ps := r.openPacks(false)
+	pi, off, ok := ps.find(id)
+	var packPath string
+	if ok {
+		packPath = ps.packs[pi].file.Name()
+	}
+	ps.close()
+	r.mu.Unlock()
+	if !ok {
+		t.Fatal("victim blob not in a pack")
+	}
+	// packPath is relative to the git directory.
+	f, err := os.OpenFile(filepath.Join(g.dir, ".git", packPath), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbage := bytes.Repeat([]byte{0xff}, 64)
+	if _, err := f.WriteAt(garbage, off+40); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	ix, err := r.Walk(context.Background())
+	if err != nil {
+		t.Fatalf("Walk: %v", err)
+	}
+	got, _, err := readAll(t, r, ix, 0)
+	if err == nil || !strings.Contains(err.Error(), id.String()) {
+		t.Fatalf("ReadBlobs error = %v, want one naming %s", err, id)
+	}
+	if _, ok := got[id]; ok {
+		t.Errorf("corrupt blob was delivered")
+	}
+	if b, ok := got[blobID("other\n")]; !ok || string(b.Data) != "other\n" {
+		t.Errorf("intact blob not delivered")
 	}
 }
