@@ -257,7 +257,7 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 		// name=value inside a string literal: a query string, a DSN, a cookie.
 		query := c == '=' && opEnd == i+1 && name.start > 0 && !name.quoted &&
 			(line[name.start-1] == '?' || line[name.start-1] == '&' || line[name.start-1] == ';' ||
-				(line[name.start-1] == ' ' && inStr.at(line, name.start)))
+				((line[name.start-1] == ' ' || line[name.start-1] == '"' || line[name.start-1] == '\'' || line[name.start-1] == '`') && inStr.at(line, name.start)))
 		v, ok := valueAfter(line, opEnd, unquotedOK || c == ',' || query)
 		if !ok || (c == ',' && !v.quoted) {
 			continue
@@ -276,7 +276,11 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 			Line: lineNo, Col: v.start + 1, EndLine: lineNo, EndCol: v.end,
 			Start: base + v.start, End: base + v.end,
 		})
-		if v.end > i {
+		// Go on after an unquoted value; inside a quoted one, since a string may
+		// hold its own name=value pairs (a query string, a DSN, a cookie).
+		if v.quoted {
+			i = v.start - 1
+		} else if v.end > i {
 			i = v.end - 1
 		}
 	}
@@ -455,24 +459,35 @@ func valueAfter(line []byte, p int, unquotedOK bool) (token, bool) {
 	return token{start: p, end: end}, true
 }
 
-// appendSetterPairs finds setX("value") calls whose X names a credential:
-// setPassword("..."), setApiKey('...'), set_secret("...").
+// appendSetterPairs finds one-argument calls that give a credential its value:
+// setters whose name says what they set (setPassword("..."), setApiKey('...'),
+// set_secret("...")) and constructors of credential types (Password("..."),
+// SecretStr("..."), new StringCredentialValue("...")).
 func appendSetterPairs(out []kv.Pair, line []byte, base, lineNo int) []kv.Pair {
 	for i := 0; i+4 < len(line); i++ {
-		if line[i] != 's' && line[i] != 'S' || (i > 0 && isIdentByte(line[i-1])) {
+		if !isIdentByte(line[i]) || (i > 0 && isIdentByte(line[i-1])) {
 			continue
 		}
-		if !(line[i+1] == 'e' || line[i+1] == 'E') || !(line[i+2] == 't' || line[i+2] == 'T') {
+		setter := (line[i] == 's' || line[i] == 'S') && (line[i+1] == 'e' || line[i+1] == 'E') && (line[i+2] == 't' || line[i+2] == 'T')
+		ctor := line[i] >= 'A' && line[i] <= 'Z'
+		if !setter && !ctor {
 			continue
 		}
-		k := i + 3
+		k := i
 		for k < len(line) && isIdentByte(line[k]) {
 			k++
 		}
-		if k == i+3 || k >= len(line) || line[k] != '(' {
+		if k >= len(line) || line[k] != '(' {
+			i = k
 			continue
 		}
-		name := string(line[i+3 : k])
+		name := string(line[i:k])
+		if setter {
+			name = string(line[i+3 : k])
+		}
+		if name == "" {
+			continue
+		}
 		v, ok := valueAfter(line, k+1, false)
 		if !ok || !v.quoted {
 			continue

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -429,7 +430,7 @@ func filterValue(name, value string, class nameClass) string {
 	if identifierLike(v, class) {
 		return reasonIdentifier
 	}
-	if strings.Count(v, " ") >= 3 || (strings.Count(v, " ") >= 1 && looksLikeProse(v)) || strings.HasSuffix(v, ":") {
+	if strings.Count(v, " ") >= 3 || looksLikeProse(v) || strings.HasSuffix(v, ":") {
 		return reasonProse
 	}
 	if class == nameSecret && n >= 6 && entropy.Shannon(v) < 2.0 {
@@ -464,9 +465,12 @@ func isPlaceholder(lv string) bool {
 	if lv[0] == '<' && lv[len(lv)-1] == '>' || lv[0] == '[' && lv[len(lv)-1] == ']' {
 		return true
 	}
+	if placeholderTagRe.MatchString(lv) {
+		return true // <password>, <your token> inside the value
+	}
 	for _, s := range []string{"xxx", "***", "...", "your_", "your-", "yourpass", "yourtoken", "yoursecret", "your ",
 		"placeholder", "replace", "changeme", "change_me", "change-me", "example", "dummy", "fake", "sample",
-		"insert", "enter_", "enter-", "put_your", "todo", "fixme", "redacted", "<", "____", "----", "0000000",
+		"insert", "enter_", "enter-", "put_your", "todo", "fixme", "redacted", "____", "----", "0000000",
 		"aaaaaa", "abcdef", "12345", "asdf", "qwerty", "not_a_real", "not-a-real", "notreal", "mysecret", "mypassword",
 		"secret_here", "password_here", "token_here", "key_here", "here_", "_here", "-here", "testtest", "foobar"} {
 		if strings.Contains(lv, s) {
@@ -475,6 +479,8 @@ func isPlaceholder(lv string) bool {
 	}
 	return false
 }
+
+var placeholderTagRe = regexp.MustCompile(`<[a-z][a-z0-9 _.-]*>`)
 
 // isMasked: a value made of one repeated character, such as "********" or "xxxxxxxx".
 func isMasked(v string) bool {
@@ -536,21 +542,36 @@ func derivedFromName(name, lv string) bool {
 	return false
 }
 
+// labelWords are words of labels and help texts ("API password", "User name",
+// "your token"): a two-word value with one of them is a label, not a password.
+var labelWords = map[string]bool{
+	"password": true, "passwd": true, "passphrase": true, "credential": true, "credentials": true,
+	"name": true, "user": true, "username": true, "api": true, "key": true, "token": true,
+	"secret": true, "the": true, "your": true, "my": true, "for": true, "of": true, "here": true,
+	"value": true, "string": true, "id": true, "new": true, "old": true, "enter": true, "a": true,
+}
+
 // looksLikeProse: several words of letters, as in a message or a label.
 func looksLikeProse(v string) bool {
 	words := strings.Fields(v)
 	if len(words) < 2 {
 		return false
 	}
-	letters := 0
+	letters, labels := 0, 0
 	for _, w := range words {
 		if strings.IndexFunc(w, func(r rune) bool {
 			return !unicode.IsLetter(r) && r != '\'' && r != ',' && r != '.' && r != ':' && r != '!' && r != '?'
 		}) < 0 {
 			letters++
 		}
+		if labelWords[strings.ToLower(strings.Trim(w, ".,:!?"))] {
+			labels++
+		}
 	}
-	return letters == len(words)
+	if letters != len(words) {
+		return false
+	}
+	return len(words) >= 3 || labels > 0
 }
 
 func isIdentByte(b byte) bool {

@@ -16,10 +16,11 @@ const (
 	detBasic  = "basic-auth"
 	detBearer = "bearer-token"
 	detSQL    = "sql-password"
+	detCurl   = "cli-password"
 )
 
 func init() {
-	registerBuiltin(specialCandidates, detURL, detBasic, detBearer, detSQL)
+	registerBuiltin(specialCandidates, detURL, detBasic, detBearer, detSQL, detCurl)
 }
 
 var (
@@ -27,7 +28,8 @@ var (
 	urlCredRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{0,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
 	basicRe   = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
 	bearerRe  = regexp.MustCompile(`(?i)\b(?:bearer|token)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
-	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+by|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
+	curlRe    = regexp.MustCompile(`(?:^|\s)(?:-u|--user)\s*['"]?([^:\s'"]{1,64}):([^\s'"@]{1,128})`)
+	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+(?:with\s+\w+\s+)?by|(?:user|role)\s+[\w"'@.%-]+\s+(?:with\s+)?(?:encrypted\s+)?password|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
 	hintsURL  = []byte("://")
 )
 
@@ -82,6 +84,15 @@ func specialCandidates(path string, data []byte, explain bool) []candidate {
 			}
 		}
 	}
+	eachLineWith(data, lower, []byte("curl"), func(off int, line []byte) {
+		for _, m := range curlRe.FindAllSubmatchIndex(line, -1) {
+			pw := string(line[m[4]:m[5]])
+			r := filterValue("password", pw, namePassword)
+			if r == "" || explain {
+				out = append(out, candidate{Detector: detCurl, Start: off + m[4], End: off + m[5], Secret: pw, Dropped: r})
+			}
+		}
+	})
 	eachLineWith(data, lower, []byte("identified"), sql)
 	eachLineWith(data, lower, []byte(" password "), func(off int, line []byte) {
 		if !bytes.Contains(asciiLower(line), []byte("identified")) {
@@ -144,7 +155,11 @@ func basicReason(tok string) string {
 			return reasonNotCredential
 		}
 	}
-	return filterValue("password", s[i+1:], namePassword)
+	// A decoded Basic password may hold spaces: skip the prose test.
+	if r := filterValue("password", s[i+1:], namePassword); r != "" && r != reasonProse {
+		return r
+	}
+	return ""
 }
 
 // tokenReason: a bearer token must look generated: letters and digits, no words.

@@ -1,6 +1,7 @@
 package confextract
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/secretsweep/secretsweep/detectors/kv"
@@ -36,7 +37,12 @@ func (x *extractor) dockerfile(lo, hi int) {
 		for cs < le && isNameByte(src[cs]) {
 			cs++
 		}
-		instr := strings.ToUpper(string(src[ws:cs]))
+		var instr string
+		for _, in := range [...]string{"ENV", "ARG", "LABEL", "RUN"} {
+			if bytes.EqualFold(src[ws:cs], []byte(in)) {
+				instr = in
+			}
+		}
 		end := x.dockerLogicalEnd(cs, hi, esc)
 		args := x.dockerSkipSpace(cs, end, esc)
 		switch instr {
@@ -123,7 +129,7 @@ func (x *extractor) dockerKV(instr string, i, end int, esc byte) {
 		if e <= i {
 			e = i + 1
 		}
-		name, vs, ok := dockerAssign(src, i, e, esc)
+		name, vs, ok := x.dockerAssign(i, e, esc)
 		if !ok {
 			if first && instr == "ENV" {
 				// legacy "ENV KEY value with spaces"
@@ -144,8 +150,10 @@ func (x *extractor) dockerKV(instr string, i, end int, esc byte) {
 }
 
 // dockerAssign splits a KEY=value word; the key may be quoted (LABEL).
-func dockerAssign(src []byte, lo, hi int, esc byte) (string, int, bool) {
+func (x *extractor) dockerAssign(lo, hi int, esc byte) (string, int, bool) {
+	src := x.src
 	j := lo
+	simple := true
 	for j < hi && src[j] != '=' {
 		switch src[j] {
 		case '"', '\'':
@@ -154,15 +162,22 @@ func dockerAssign(src []byte, lo, hi int, esc byte) (string, int, bool) {
 				return "", 0, false
 			}
 			j += k + 1
-		case esc:
+			simple = false
+		case esc, '$':
 			j++
+			simple = false
 		}
 		j++
 	}
 	if j >= hi || j == lo {
 		return "", 0, false
 	}
-	name, _ := decodeWord(src, lo, j, esc)
+	var name string
+	if simple {
+		name = x.str(src[lo:j])
+	} else {
+		name, _ = decodeWord(src, lo, j, esc)
+	}
 	if name == "" {
 		return "", 0, false
 	}

@@ -213,7 +213,8 @@ func (p *shParser) heredocs(i int) int {
 
 // assignment reports whether src[lo:hi] is NAME=... or NAME+=... and returns
 // the name and the offset of the value.
-func assignment(src []byte, lo, hi int) (string, int, bool) {
+func (x *extractor) assignment(lo, hi int) (string, int, bool) {
+	src := x.src
 	if lo >= hi || !isNameStart(src[lo]) {
 		return "", 0, false
 	}
@@ -221,7 +222,7 @@ func assignment(src []byte, lo, hi int) (string, int, bool) {
 	for j < hi && isNameByte(src[j]) {
 		j++
 	}
-	name := string(src[lo:j])
+	ne := j
 	if j < hi && src[j] == '+' {
 		j++
 	}
@@ -235,14 +236,14 @@ func assignment(src []byte, lo, hi int) (string, int, bool) {
 	if j >= hi || src[j] != '=' {
 		return "", 0, false
 	}
-	return name, j + 1, true
+	return x.str(src[lo:ne]), j + 1, true
 }
 
 // word handles the shell word src[ws:we].
 func (p *shParser) word(ws, we int) {
 	src := p.x.src
 	if p.cmdStart || p.decl {
-		if name, vs, ok := assignment(src, ws, we); ok {
+		if name, vs, ok := p.x.assignment(ws, we); ok {
 			p.assign(name, vs, we)
 			return
 		}
@@ -366,7 +367,7 @@ func (p *shParser) arg(ws, we int) {
 		if j == ws+2 {
 			return
 		}
-		name := string(src[ws+2 : j])
+		name := p.x.str(src[ws+2 : j])
 		kind := byte('v')
 		if shEnvOpts[name] {
 			kind = 'e'
