@@ -163,8 +163,10 @@ func (x *extractor) dockerAssign(lo, hi int, esc byte) (string, int, bool) {
 			}
 			j += k + 1
 			simple = false
-		case esc, '$':
+		case esc:
 			j++
+			simple = false
+		case '$':
 			simple = false
 		}
 		j++
