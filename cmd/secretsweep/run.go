@@ -140,7 +140,7 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("secretsweep "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.config, "config", "", "config `file` (default: .secretsweep.toml at the scanned root, else the built-in rules)")
-	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", ")+" (github: GitHub Actions annotations)")
 	fs.StringVar(&o.output, "output", "", "write the report to `file` instead of stdout")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show secrets in full in the report (they are redacted by default)")
 	o.maxBlobSize = 10 << 20
@@ -356,7 +356,11 @@ func writeReport(o *options, rs []report.Record, stdout io.Writer) (err error) {
 	} else {
 		color = !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
 	}
-	err = report.Write(w, o.format, rs, color)
+	if o.format == "sarif" {
+		err = report.WriteSARIF(w, rs, report.SARIFOptions{ToolVersion: versionString()})
+	} else {
+		err = report.Write(w, o.format, rs, color)
+	}
 	if errors.Is(err, errBrokenPipe) {
 		return nil // a reader that went away (| head) is not an error
 	}
