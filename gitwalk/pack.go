@@ -54,23 +54,29 @@ type packSet struct {
 	cache *baseCache
 }
 
-// openPacks opens every pack of the repository. A pack that cannot be
-// opened is left nil: its objects are then read through go-git's storer,
+// openPacks opens every pack of the repository and of its alternates (one
+// level, as go-git does). A pack that cannot be opened is left nil: its objects are then read through go-git's storer,
 // which reports any real problem. countBases selects ReadBlobs' caching
 // (see packReader.bases). r.mu must be held.
 func (r *Repo) openPacks(countBases bool) *packSet {
 	ps := &packSet{cache: newBaseCache(int64(objectCacheSize))}
-	dg := dotgit.New(r.fs)
-	hashes, err := dg.ObjectPacks()
-	if err != nil {
-		return ps
+	dg := dotgit.NewWithOptions(r.fs, dotgit.Options{AlternatesFS: r.altFS})
+	dirs := []*dotgit.DotGit{dg}
+	if alts, err := dg.Alternates(); err == nil {
+		dirs = append(dirs, alts...)
 	}
-	for i, h := range hashes {
-		pr, err := openPack(dg, i, h, ps.cache)
-		if err == nil && !countBases {
-			pr.bases = nil
+	for _, d := range dirs {
+		hashes, err := d.ObjectPacks()
+		if err != nil {
+			continue
 		}
-		ps.packs = append(ps.packs, pr) // nil on error
+		for _, h := range hashes {
+			pr, err := openPack(d, len(ps.packs), h, ps.cache)
+			if err == nil && !countBases {
+				pr.bases = nil
+			}
+			ps.packs = append(ps.packs, pr) // nil on error
+		}
 	}
 	return ps
 }

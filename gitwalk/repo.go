@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
@@ -42,7 +43,8 @@ type Repo struct {
 	mu    sync.Mutex // guards st and everything read through it
 	st    *filesystem.Storage
 	fs    billy.Filesystem // the git directory (objects, refs, packs)
-	cache cache.Object     // st's object cache, shared by ReadBlobs' pack readers
+	cache cache.Object     // st's object cache
+	altFS billy.Filesystem // where paths in objects/info/alternates are resolved
 }
 
 // Open opens the repository at path: a work tree root holding .git (a
@@ -87,13 +89,18 @@ func Open(path string) (*Repo, error) {
 	_ = probeStorage.Close() // opened nothing we keep; the error is of no use
 
 	objects := cache.NewObjectLRU(objectCacheSize)
+	// Alternates (clone --shared, --reference) name absolute object
+	// directories; by default go-git resolves them inside the repository's
+	// own directory and finds nothing.
+	altFS := osfs.New("/")
 	st := filesystem.NewStorageWithOptions(dot, objects, filesystem.Options{
+		AlternatesFS: altFS,
 		// Keep pack files open between object reads: otherwise go-git
 		// opens and closes the pack for every object.
 		KeepDescriptors:      true,
 		LargeObjectThreshold: largeObjectThreshold,
 	})
-	return &Repo{path: path, st: st, fs: dot, cache: objects}, nil
+	return &Repo{path: path, st: st, fs: dot, cache: objects, altFS: altFS}, nil
 }
 
 // Close releases the repository's open files. Further calls on r return

@@ -522,3 +522,45 @@ func TestClosed(t *testing.T) {
 		t.Errorf("Walk after Close: %v", err)
 	}
 }
+
+// TestAlternates walks and reads a clone --shared, whose objects live partly
+// in the origin's object directory (packed and loose) via
+// objects/info/alternates.
+func TestAlternates(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("a.txt", "packed in origin\n")
+	c1 := g.commit("one")
+	g.git("gc", "-q")
+	g.write("b.txt", "loose in origin\n")
+	c2 := g.commit("two")
+
+	clone := &gitRepo{t: t, dir: filepath.Join(t.TempDir(), "clone"), tick: g.tick}
+	g.git("clone", "-q", "--shared", g.dir, clone.dir)
+	clone.write("c.txt", "loose in clone\n")
+	c3 := clone.commit("three")
+
+	r, ix := walkRepo(t, clone.dir)
+	wants := map[string]string{"packed in origin\n": c1, "loose in origin\n": c2, "loose in clone\n": c3}
+	for content, commit := range wants {
+		found := false
+		for _, o := range ix.Origins(blobID(content)) {
+			found = found || o.Commit.ID == commit
+		}
+		if !found {
+			t.Errorf("blob %q: origins %v, want commit %s", content, ix.Origins(blobID(content)), commit)
+		}
+	}
+	got, n, err := readAll(t, r, ix, 0)
+	if err != nil {
+		t.Fatalf("ReadBlobs: %v", err)
+	}
+	if n != len(wants) {
+		t.Errorf("delivered %d blobs, want %d", n, len(wants))
+	}
+	for content := range wants {
+		if string(got[blobID(content)].Data) != content {
+			t.Errorf("blob %q not delivered intact", content)
+		}
+	}
+}
