@@ -7,7 +7,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// Commit is a commit as far as provenance needs it.
+// Commit is a commit as far as provenance needs it. The *Commit values an
+// Index returns are shared by every blob the commit introduced: do not
+// modify them.
 type Commit struct {
 	ID     string    // full 40-hex id
 	Author string    // author name

@@ -22,13 +22,14 @@ const maxDeltaChain = 5000
 // this pack.
 var errFallback = errors.New("gitwalk: object not handled by the pack fast path")
 
-// packReader reads the objects of one pack by offset, for ReadBlobs.
+// packReader reads the objects of one pack by offset, for ReadBlobs and
+// Walk.
 //
 // Reading through go-git's storer costs, per object, a lookup in every pack
 // index, a SHA-1 of the whole content to key its object cache, a reopening
 // of the pack file for objects over 16 KiB, and a copy out of a growing
 // buffer. Here the offset is known (ReadBlobs sorted the blobs by it), the
-// delta-base cache is keyed by offset, and content is inflated into an
+// base cache is keyed by offset, and content is inflated into an
 // exactly sized buffer. go-git still does the parsing: its Scanner reads
 // object headers and inflates, PatchDelta applies deltas. Anything unusual
 // (large objects, a base in another pack, any error) is handed back to
@@ -55,9 +56,10 @@ type packSet struct {
 }
 
 // openPacks opens every pack of the repository and of its alternates (one
-// level, as go-git does). A pack that cannot be opened is left nil: its objects are then read through go-git's storer,
-// which reports any real problem. countBases selects ReadBlobs' caching
-// (see packReader.bases). r.mu must be held.
+// level, as go-git does). A pack that cannot be opened is left nil: its
+// objects are then read through go-git's storer, which reports any real
+// problem. countBases selects ReadBlobs' caching (see packReader.bases).
+// r.mu must be held.
 func (r *Repo) openPacks(countBases bool) *packSet {
 	ps := &packSet{cache: newBaseCache(int64(objectCacheSize))}
 	dg := dotgit.NewWithOptions(r.fs, dotgit.Options{AlternatesFS: r.altFS})
