@@ -59,12 +59,12 @@ func BenchmarkNotebook(b *testing.B) {
 	}
 	// one notebook with many cells
 	cell := src[strings.Index(string(src), "  {\n   \"cell_type\": \"code\""):strings.Index(string(src), "  {\n   \"cell_type\": \"code\",\n   \"execution_count\": null")]
-	big := "{\n \"cells\": [\n" + strings.Repeat(string(cell), (1<<20)/len(cell)) + "  {}\n ]\n}\n"
+	big := []byte("{\n \"cells\": [\n" + strings.Repeat(string(cell), (1<<20)/len(cell)) + "  {}\n ]\n}\n")
 	b.SetBytes(int64(len(big)))
 	b.ReportAllocs()
 	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		if _, err := Notebook([]byte(big)); err != nil {
+		if _, err := Notebook(big); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package confextract
 
 import (
+	"bytes"
 	"errors"
 	"sort"
 )
@@ -95,7 +96,6 @@ type jnode struct {
 	s, e int  // string body
 	keys []jkey
 	kids []*jnode
-	src  []byte
 }
 
 // jkey is an object key: its raw text in src, or its decoded text if it had
@@ -106,12 +106,12 @@ type jkey struct {
 	esc     bool
 }
 
-func (n *jnode) get(key string) *jnode {
+func (n *jnode) get(src []byte, key string) *jnode {
 	if n == nil || n.kind != 'o' {
 		return nil
 	}
 	for i, k := range n.keys {
-		if i < len(n.kids) && (k.esc && k.decoded == key || !k.esc && string(n.src[k.s:k.e]) == key) {
+		if i < len(n.kids) && (k.esc && k.decoded == key || !k.esc && string(src[k.s:k.e]) == key) {
 			return n.kids[i]
 		}
 	}
@@ -129,7 +129,7 @@ func parseJSONTree(src []byte) *jnode {
 		if len(slab) == cap(slab) {
 			slab = make([]jnode, 0, 512)
 		}
-		slab = append(slab, jnode{kind: kind, s: s, e: e, src: src})
+		slab = append(slab, jnode{kind: kind, s: s, e: e})
 		return &slab[len(slab)-1]
 	}
 	var pendingKey []jkey // per object: key awaiting its value
@@ -218,7 +218,7 @@ func Notebook(src []byte) ([]Cell, error) {
 	if root == nil || root.kind != 'o' {
 		return nil, errors.New("confextract: not a Jupyter notebook (no JSON object)")
 	}
-	ix := &nbIndex{src: src, starts: []int{0}}
+	ix := &nbIndex{src: src, starts: make([]int, 1, bytes.Count(src, []byte{'\n'})+1)}
 	for i := 0; i < len(src); {
 		j := indexByte(src[i:], '\n')
 		if j < 0 {
@@ -228,12 +228,12 @@ func Notebook(src []byte) ([]Cell, error) {
 		ix.starts = append(ix.starts, i)
 	}
 	var cellLists []*jnode
-	if c := root.get("cells"); c != nil && c.kind == 'a' {
+	if c := root.get(src, "cells"); c != nil && c.kind == 'a' {
 		cellLists = append(cellLists, c)
 	}
-	if ws := root.get("worksheets"); ws != nil && ws.kind == 'a' {
+	if ws := root.get(src, "worksheets"); ws != nil && ws.kind == 'a' {
 		for _, w := range ws.kids {
-			if c := w.get("cells"); c != nil && c.kind == 'a' {
+			if c := w.get(src, "cells"); c != nil && c.kind == 'a' {
 				cellLists = append(cellLists, c)
 			}
 		}
@@ -248,29 +248,29 @@ func Notebook(src []byte) ([]Cell, error) {
 				continue
 			}
 			kind := "code"
-			if t := c.get("cell_type"); t != nil && t.kind == 's' {
+			if t := c.get(src, "cell_type"); t != nil && t.kind == 's' {
 				kind = decodeJSONString(src[t.s:t.e])
 			}
-			s := c.get("source")
+			s := c.get(src, "source")
 			if s == nil {
-				s = c.get("input")
+				s = c.get(src, "input")
 			}
 			if s != nil {
 				if cell, ok := nbCell(ix, kind, s, false); ok {
 					out = append(out, cell)
 				}
 			}
-			outs := c.get("outputs")
+			outs := c.get(src, "outputs")
 			if outs == nil || outs.kind != 'a' {
 				continue
 			}
 			for _, o := range outs.kids {
-				for _, t := range []*jnode{o.get("text"), o.get("data").get("text/plain")} {
+				for _, t := range []*jnode{o.get(src, "text"), o.get(src, "data").get(src, "text/plain")} {
 					if cell, ok := nbCell(ix, "output", t, false); ok {
 						out = append(out, cell)
 					}
 				}
-				if cell, ok := nbCell(ix, "output", o.get("traceback"), true); ok {
+				if cell, ok := nbCell(ix, "output", o.get(src, "traceback"), true); ok {
 					out = append(out, cell)
 				}
 			}
