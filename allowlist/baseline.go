@@ -324,7 +324,11 @@ func ReadBaseline(name string, r io.Reader) (*Baseline, error) {
 		case errors.As(err, &se):
 			return fail(se.Offset, errors.New(prefix+se.Error()))
 		case errors.As(err, &te):
-			return fail(te.Offset, fmt.Errorf("%s%s: want %s", prefix, cmp.Or(te.Field, "value"), te.Type))
+			msg := "want " + te.Type.String()
+			if te.Field != "" {
+				msg = te.Field + ": " + msg
+			}
+			return fail(te.Offset, errors.New(prefix+msg))
 		case err == io.EOF || err == io.ErrUnexpectedEOF:
 			return fail(int64(len(data)), errors.New(prefix+"unexpected end of JSON"))
 		}
@@ -363,14 +367,14 @@ func ReadBaseline(name string, r io.Reader) (*Baseline, error) {
 		switch key {
 		case "version":
 			if err := dec.Decode(&version); err != nil {
-				return nil, decodeErr(off, "", err)
+				return nil, decodeErr(off, "version: ", err)
 			}
 			if version != BaselineVersion {
 				return nil, fail(skipSpace(data, off), fmt.Errorf("baseline version %d: this secretsweep reads version %d", version, BaselineVersion))
 			}
 		case "fingerprint_key_hint":
 			if err := dec.Decode(&b.KeyHint); err != nil {
-				return nil, decodeErr(off, "", err)
+				return nil, decodeErr(off, "fingerprint_key_hint: ", err)
 			}
 		case "entries":
 			if err := expect('[', "an array of entries"); err != nil {

@@ -17,7 +17,7 @@ func TestGlob(t *testing.T) {
 		{"*.lock", "a/b/c/Cargo.lock", true},
 		{"*.lock", "poetry.lock.bak", false},
 		{"poetry.lock", "sub/poetry.lock", true},
-		{"fixtures", "fixtures/a.json", true},      // a directory's contents
+		{"fixtures", "fixtures/a.json", true},       // a directory's contents
 		{"fixtures", "tests/fixtures/a.json", true}, // at any depth
 		{"fixtures", "fixtures", true},
 		{"fixtures", "myfixtures/a.json", false},

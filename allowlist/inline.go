@@ -13,8 +13,9 @@ import (
 //
 // ("<!--" and "/*" may also follow other text, as in "<b>x</b><!-- ... -->";
 // REM is matched in any case and needs a space after it). A marker must end
-// at the end of the line, a space or a punctuation character other than '-'
-// and '_': "secretsweep:allowed" and "gitleaks:allow-list" are not markers.
+// at the end of the line, a space, "-->" or a punctuation character other
+// than '-' and '_': "secretsweep:allowed" and "gitleaks:allow-list" are not
+// markers.
 // Other pragmas go in their own comment: "# noqa: S105  # secretsweep:allow".
 //
 // Requiring the opener means that a secret value which happens to contain a
@@ -131,6 +132,8 @@ func markerEnds(rest string) bool {
 	}
 	c := rest[0]
 	switch {
+	case strings.HasPrefix(rest, "-->"):
+		return true // the end of an HTML comment
 	case c == '-' || c == '_':
 		return false
 	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c >= 0x80:
