@@ -180,13 +180,3 @@ func (ix *Index) Commit(order int) *Commit {
 	}
 	return &ix.commits[order]
 }
-
-// Root returns the oldest commit (Order 0): a root commit, the one with the
-// oldest committer time if there are several. It is false for an empty
-// repository.
-func (ix *Index) Root() (*Commit, bool) {
-	if ix.nreal == 0 {
-		return nil, false
-	}
-	return &ix.commits[0], true
-}

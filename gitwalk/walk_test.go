@@ -273,8 +273,8 @@ func TestWalkSameBlobManyCommits(t *testing.T) {
 	if want := time.Unix(baseTime+3600, 0); !c.When.Equal(want) {
 		t.Errorf("When = %v, want %v", c.When, want)
 	}
-	if root, ok := ix.Root(); !ok || root.ID != first {
-		t.Errorf("Root() = %v, %v", root, ok)
+	if c0 := ix.Commit(0); c0 == nil || c0.ID != first {
+		t.Errorf("Commit(0) = %v, want %s", c0, first)
 	}
 }
 
@@ -403,8 +403,8 @@ func TestWalkEmptyRepository(t *testing.T) {
 	if ix.NumBlobs() != 0 || ix.Commits() != 0 || ix.HeadPaths() != 0 {
 		t.Errorf("empty repo: %d blobs, %d commits, %d head paths", ix.NumBlobs(), ix.Commits(), ix.HeadPaths())
 	}
-	if _, ok := ix.Root(); ok {
-		t.Errorf("Root() found in an empty repository")
+	if c := ix.Commit(0); c != nil {
+		t.Errorf("Commit(0) = %v in an empty repository", c)
 	}
 	if _, ok := ix.HeadBlob("x"); ok {
 		t.Errorf("HeadBlob found in an empty repository")
@@ -562,5 +562,39 @@ func TestAlternates(t *testing.T) {
 		if string(got[blobID(content)].Data) != content {
 			t.Errorf("blob %q not delivered intact", content)
 		}
+	}
+}
+
+// TestRootCommit covers RootCommit (root.go): HEAD's first-parent root,
+// whatever other roots exist; false for an unborn HEAD.
+func TestRootCommit(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	r := openRepo(t, g.dir)
+	if id, ok, err := r.RootCommit(); ok || err != nil {
+		t.Errorf("unborn HEAD: RootCommit = %q, %v, %v", id, ok, err)
+	}
+
+	g.write("a.txt", "a\n")
+	first := g.commit("first on main")
+	// An orphan root dated earlier, merged into main as a second parent.
+	g.git("checkout", "-q", "--orphan", "other")
+	g.git("rm", "-q", "-rf", ".")
+	g.write("o.txt", "o\n")
+	orphan := g.commitAt("orphan root", baseTime-24*3600)
+	g.git("checkout", "-q", "main")
+	g.git("merge", "-q", "--no-edit", "--allow-unrelated-histories", "other")
+
+	r2 := openRepo(t, g.dir)
+	if id, ok, err := r2.RootCommit(); !ok || err != nil || id != first {
+		t.Errorf("RootCommit = %q, %v, %v; want %s", id, ok, err, first)
+	}
+	// The first commit of the Walk order is the oldest root of all history.
+	ix, err := r2.Walk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ix.Commit(0); c == nil || c.ID != orphan {
+		t.Errorf("Commit(0) = %v, want the older orphan root %s", c, orphan)
 	}
 }
