@@ -185,11 +185,23 @@ func scanLines(data []byte, unquotedOK, commentsOnly bool) []kv.Pair {
 			end += off
 		}
 		if end-off <= 4096 && hasHint(lower[off:end]) && (!commentsOnly || isCommentLine(data[off:end])) {
-			out = appendLinePairs(out, data[off:end], off, lineNo, unquotedOK)
+			// In a comment of code, an unquoted value is prose or a shell line, not
+			// an expression: `# export DB_PASSWORD=...`, ` * TOKEN=...`.
+			out = appendLinePairs(out, data[off:end], off, lineNo, unquotedOK || isCodeComment(data[off:end]))
 		}
 		off = end + 1
 	}
 	return out
+}
+
+func isCodeComment(l []byte) bool {
+	l = bytes.TrimLeft(l, " \t")
+	for _, p := range []string{"#", "//", "/*", "* ", "--", ";", "<!--", "%"} {
+		if bytes.HasPrefix(l, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 func isCommentLine(l []byte) bool {
@@ -251,6 +263,9 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 			}
 		}
 		name, ok := nameBefore(line, opStart)
+		if ok && c == '=' && !name.quoted {
+			name = annotatedName(line, name)
+		}
 		if !ok || (c == ',' && (!name.quoted || !setterCall(line, name.start-1))) {
 			continue
 		}
@@ -261,6 +276,9 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 		v, ok := valueAfter(line, opEnd, unquotedOK || c == ',' || query)
 		if !ok || (c == ',' && !v.quoted) {
 			continue
+		}
+		if !v.quoted && proseAfter(line, opEnd, v, c) {
+			continue // "password: the one you chose", "PASSWORD= WebLogic admin user"
 		}
 		kind := kv.Literal
 		switch {
@@ -354,6 +372,39 @@ func concatenated(line []byte, v token) bool {
 		j--
 	}
 	return j >= 0 && line[j] == '+'
+}
+
+// proseAfter reports whether an unquoted value is the first word of a sentence:
+// more words follow it, and either the operator is ':' or a space stands between
+// '=' and the value.
+func proseAfter(line []byte, opEnd int, v token, op byte) bool {
+	k := v.end
+	if k+1 >= len(line) || line[k] != ' ' {
+		return false
+	}
+	for k < len(line) && line[k] == ' ' {
+		k++
+	}
+	if k >= len(line) || !(line[k] >= 'a' && line[k] <= 'z' || line[k] >= 'A' && line[k] <= 'Z') {
+		return false // a comment, a continuation, an operator, a number
+	}
+	return op == ':' || (v.start > opEnd && line[opEnd] == ' ')
+}
+
+// annotatedName: in `val password: String = "..."` or `password: string = "..."`
+// the name read before '=' is the type; the variable stands before the colon.
+func annotatedName(line []byte, typ token) token {
+	j := typ.start - 1
+	for j >= 0 && line[j] == ' ' {
+		j--
+	}
+	if j < 1 || line[j] != ':' || line[j-1] == ':' {
+		return typ
+	}
+	if n, ok := nameBefore(line, j); ok && !n.quoted {
+		return n
+	}
+	return typ
 }
 
 type token struct {

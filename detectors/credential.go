@@ -33,7 +33,7 @@ var credWords = map[string]nameClass{
 	"apikey": nameSecret, "apitoken": nameSecret, "accesskey": nameSecret, "secretkey": nameSecret,
 	"privatekey": nameSecret, "authkey": nameSecret, "authtoken": nameSecret, "accesstoken": nameSecret,
 	"clientsecret": nameSecret, "bearer": nameSecret, "auth": nameSecret, "authorization": nameSecret,
-	"salt": nameSecret, "nonce": nameSecret,
+	"salt": nameSecret, "nonce": nameSecret, "verifier": nameSecret,
 }
 
 // keyQualifiers make "key" a credential word when they come right before it:
@@ -96,6 +96,7 @@ var notCredAny = map[string]bool{
 	"sort": true, "cache": true, "lookup": true, "pkey": true, "primary": true, "foreign": true,
 	"sitekey": true, "recaptcha": true, "next": true, "page": true, "paging": true, "pagination": true,
 	"continuation": true, "cursor": true, "lexer": true, "parser": true, "syntax": true,
+	"checksum": true, "sha1": true, "sha2": true, "sha256": true, "sha512": true, "md5": true, "oid": true,
 }
 
 // splitWords splits an identifier into lower-case words on '_', '-', '.', spaces,
@@ -244,7 +245,12 @@ func looksGenerated(v string) bool {
 		digit = digit || (v[i] >= '0' && v[i] <= '9')
 		letter = letter || (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z')
 	}
-	return digit && letter && entropy.Shannon(v) >= 3.3
+	if !digit || !letter || entropy.Shannon(v) < 3.3 {
+		return false
+	}
+	// Hex is generated whatever its vowels; other text must not read as words
+	// ("strangesnapshotwithuserid0").
+	return entropy.Hex.Contains(v) || !pronounceable(v)
 }
 
 // isPasswordHash: crypt(3)-style hashes ($2b$, $6$, $argon2id$, {CRYPT}, {SSHA})
@@ -308,7 +314,7 @@ func identifierLike(v string, class nameClass) bool {
 				break
 			}
 		}
-		if all {
+		if all && pronounceable(v) {
 			return true
 		}
 	}
@@ -316,7 +322,7 @@ func identifierLike(v string, class nameClass) bool {
 		return false
 	}
 	// A short lower-case word: "comment", "include", "invalid", "channel".
-	if len(v) < 10 && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == "" {
+	if len(v) < 10 && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == "" && pronounceable(v) {
 		return true
 	}
 	// camelCase or PascalCase words, or an upper-case word: databaseName, MaxResults, VERSION.
@@ -328,7 +334,7 @@ func identifierLike(v string, class nameClass) bool {
 			}
 		}
 		upper := strings.ToUpper(v) == v
-		if upper || (humps >= 1 && humps <= 2 && !(v[1] >= 'A' && v[1] <= 'Z')) {
+		if upper || (humps >= 1 && humps <= 2 && !(v[1] >= 'A' && v[1] <= 'Z') && pronounceable(v)) {
 			return true
 		}
 	}
@@ -337,6 +343,23 @@ func identifierLike(v string, class nameClass) bool {
 		return true
 	}
 	return false
+}
+
+// pronounceable: at least a quarter of the letters are vowels, as in words and
+// names made of words ("on_create", "databaseName"); generated strings drawn
+// uniformly from the alphabet have about one vowel in five letters.
+func pronounceable(v string) bool {
+	letters, vowels := 0, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i] | 0x20
+		if c >= 'a' && c <= 'z' {
+			letters++
+			if c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' {
+				vowels++
+			}
+		}
+	}
+	return letters > 0 && vowels*4 >= letters
 }
 
 // placeholderWords are values that stand for a credential rather than being one.
@@ -397,7 +420,7 @@ func filterValue(name, value string, class nameClass) string {
 	}
 	lv := strings.ToLower(v)
 	bare := strings.TrimFunc(lv, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if placeholderWords[lv] || placeholderWords[bare] || placeholderWords[strings.TrimRight(bare, "0123456789")] || isPlaceholder(lv) {
+	if placeholderWords[lv] || placeholderWords[bare] || placeholderWords[strings.TrimRight(bare, "0123456789")] || isPlaceholder(lv) || placeholderPair(lv) {
 		return reasonPlaceholder
 	}
 	if isPasswordHash(v) {
@@ -427,7 +450,7 @@ func filterValue(name, value string, class nameClass) string {
 	if derivedFromName(name, lv) || namesACredential(lv) {
 		return reasonSelf
 	}
-	if identifierLike(v, class) {
+	if identifierLike(v, class) || numberLike(v) {
 		return reasonIdentifier
 	}
 	if strings.Count(v, " ") >= 3 || looksLikeProse(v) || strings.HasSuffix(v, ":") {
@@ -481,6 +504,19 @@ func isPlaceholder(lv string) bool {
 }
 
 var placeholderTagRe = regexp.MustCompile(`<[a-z][a-z0-9 _.-]*>`)
+
+// placeholderPair: "user:pass", "admin:secret": both halves placeholders.
+func placeholderPair(lv string) bool {
+	a, b, ok := strings.Cut(lv, ":")
+	return ok && placeholderWords[a] && placeholderWords[b]
+}
+
+// numberLike: versions, OIDs, IP addresses and ranges: digits and dots, maybe
+// behind a version operator ("^1.4.6", "2.16.840.1.113730.3.4.4").
+func numberLike(v string) bool {
+	v = strings.TrimLeft(v, "^~<>=v")
+	return strings.Count(v, ".") >= 2 && strings.Trim(v, "0123456789.") == ""
+}
 
 // isMasked: a value made of one repeated character, such as "********" or "xxxxxxxx".
 func isMasked(v string) bool {
@@ -560,7 +596,7 @@ func looksLikeProse(v string) bool {
 	letters, labels := 0, 0
 	for _, w := range words {
 		if strings.IndexFunc(w, func(r rune) bool {
-			return !unicode.IsLetter(r) && r != '\'' && r != ',' && r != '.' && r != ':' && r != '!' && r != '?'
+			return !unicode.IsLetter(r) && r != '\'' && r != ',' && r != '.' && r != ':' && r != '!' && r != '?' && r != '_'
 		}) < 0 {
 			letters++
 		}

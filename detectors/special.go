@@ -28,6 +28,7 @@ var (
 	urlCredRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{0,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
 	basicRe   = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
 	bearerRe  = regexp.MustCompile(`(?i)\b(?:bearer|token)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
+	optRe     = regexp.MustCompile(`(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|db-password|token|auth-token|api-key|apikey|secret|client-secret)(?:\s+|=)['"]?([^\s'"\\]{4,128})`)
 	curlRe    = regexp.MustCompile(`(?:^|\s)(?:-u|--user)\s*['"]?([^:\s'"]{1,64}):([^\s'"@]{1,128})`)
 	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+(?:with\s+\w+\s+)?by|(?:user|role)\s+[\w"'@.%-]+\s+(?:with\s+)?(?:encrypted\s+)?password|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
 	hintsURL  = []byte("://")
@@ -90,6 +91,18 @@ func specialCandidates(path string, data []byte, explain bool) []candidate {
 			r := filterValue("password", pw, namePassword)
 			if r == "" || explain {
 				out = append(out, candidate{Detector: detCurl, Start: off + m[4], End: off + m[5], Secret: pw, Dropped: r})
+			}
+		}
+	})
+	eachLineWith(data, lower, []byte(" -"), func(off int, line []byte) {
+		for _, m := range optRe.FindAllSubmatchIndex(line, -1) {
+			pw := string(line[m[2]:m[3]])
+			r := filterValue("password", pw, namePassword)
+			if r == "" && strings.HasPrefix(pw, "-") {
+				r = reasonReference // the next option, not a value
+			}
+			if r == "" || explain {
+				out = append(out, candidate{Detector: detCurl, Start: off + m[2], End: off + m[3], Secret: pw, Dropped: r})
 			}
 		}
 	})
