@@ -296,7 +296,8 @@ func appendLinePairs(out []kv.Pair, line []byte, base, lineNo int, unquotedOK bo
 		})
 		// Go on after an unquoted value; inside a quoted one, since a string may
 		// hold its own name=value pairs (a query string, a DSN, a cookie).
-		if v.quoted {
+		// An expression (code) may hold pairs of its own: `x = {'key': '...'}`.
+		if v.quoted || kind == kv.Reference {
 			i = v.start - 1
 		} else if v.end > i {
 			i = v.end - 1

@@ -167,3 +167,55 @@ func TestWeakPasswordTag(t *testing.T) {
 		}
 	}
 }
+
+// TestLineScannerShapes pins the assignment shapes the line scanner reads in
+// files without a parser of their own, and the values it refuses.
+func TestLineScannerShapes(t *testing.T) {
+	eng, err := NewEngine(defaultConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path, src string
+		want      string // the secret found, "" for none
+	}{
+		{"App.scala", `val password: String = "fsKb7xroeq52"`, "fsKb7xroeq52"},
+		{"a.ts", `const dbPassword: string = "Zk8#vQ3mW7x"`, "Zk8#vQ3mW7x"},
+		{"client.go", "url := \"https://api.example.org/cb?oauth_token=ywm4il0887yi&x=1\"", "ywm4il0887yi"},
+		{"conn.go", `dsn := "user=app password=Zk8vQ3mW7x host=db"`, "Zk8vQ3mW7x"},
+		{"Creds.java", `Credential c = new StringCredentialValue("tadk9ulo7h");`, "tadk9ulo7h"},
+		{"deploy.md", "    curl -u deploy:Zk8vQ3mW7x https://x.example/api", "Zk8vQ3mW7x"},
+		{"run.md", "    mytool --password Zk8vQ3mW7x --user app", "Zk8vQ3mW7x"},
+		{"Main.java", " * SCRAM_TEST_PGPASSWORD=tnnm4cvqgy", "tnnm4cvqgy"},
+		{"conf.js", `x = {'fs.s3a.secret.key': 'Ulwfx9R9FlKIIlV7L8zfqtXAeyO0Kk5S2jE7JBfu'}`, "Ulwfx9R9FlKIIlV7L8zfqtXAeyO0Kk5S2jE7JBfu"},
+		{"notes.md", "DOMAIN_PASSWORD= WebLogic admin username for the new domain", ""},
+		{"algo.go", "// second pass: find the minimum", ""},
+		{"oid.go", `passwordModifyOID = "1.3.6.1.4.1.4203.1.11.1"`, ""},
+		{"a.js", `token: "comment",`, ""},
+		{"a.go", `Key: "databaseName",`, ""},
+		{"a.go", `Key: "strangesnapshotwithuserid0",`, ""},
+		{"a.yml", `update_password: on_create`, ""},
+		{"a.rb", `'basic_auth' => "user:pass"`, ""},
+	} {
+		fs, err := eng.Scan(tt.path, []byte(tt.src+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(fs) > 0 {
+			got = fs[0].Secret
+		}
+		if got != tt.want {
+			t.Errorf("%s %q: found %q, want %q", tt.path, tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestPronounceable(t *testing.T) {
+	for v, want := range map[string]bool{"on_create": true, "databaseName": true, "VERSION": true,
+		"kxfnbrhpn": false, "YDVYPWTZJRRO": false, "Ulwfx9R9FlKIIlV7L8zfqtXAeyO0Kk5S2jE7JBfu": false} {
+		if got := pronounceable(v); got != want {
+			t.Errorf("pronounceable(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

@@ -50,6 +50,9 @@ var keyQualifiers = map[string]bool{
 	"product": true, "install": true, "root": true, "host": true, "kms": true, "vault": true, "repokey": true,
 }
 
+// signatureQualifiers make "signature" or "ticket" name a credential.
+var signatureQualifiers = map[string]bool{"oauth": true, "hmac": true, "webhook": true, "request": true, "api": true, "jsapi": true, "auth": true, "session": true, "service": true, "kerberos": true}
+
 // notCredLast are words that, at the end of a name, say the value is about a
 // credential rather than the credential itself: its length, file, field name, URL...
 var notCredLast = map[string]bool{
@@ -160,6 +163,9 @@ func classifyName(name string) nameClass {
 		if c == nameNone && w == "key" && i > 0 && keyQualifiers[words[i-1]] {
 			c = nameSecret
 		}
+		if c == nameNone && (w == "signature" || w == "ticket") && i > 0 && signatureQualifiers[words[i-1]] {
+			c = nameSecret // oauth_signature, hmac_signature, jsapi_ticket
+		}
 		if c == nameNone && w == "key" && i == len(words)-1 {
 			c = nameKey
 		}
@@ -237,7 +243,7 @@ const (
 // looksGenerated: long enough, letters and digits, and high entropy: the shape
 // of a generated key rather than of a name or a word.
 func looksGenerated(v string) bool {
-	if len(v) < 16 || strings.ContainsAny(v, " \t") {
+	if len(v) < 12 || strings.ContainsAny(v, " \t") {
 		return false
 	}
 	var digit, letter bool
@@ -334,7 +340,7 @@ func identifierLike(v string, class nameClass) bool {
 			}
 		}
 		upper := strings.ToUpper(v) == v
-		if upper || (humps >= 1 && humps <= 2 && !(v[1] >= 'A' && v[1] <= 'Z') && pronounceable(v)) {
+		if (upper || (humps >= 1 && humps <= 2 && !(v[1] >= 'A' && v[1] <= 'Z'))) && pronounceable(v) {
 			return true
 		}
 	}
@@ -345,21 +351,31 @@ func identifierLike(v string, class nameClass) bool {
 	return false
 }
 
-// pronounceable: at least a quarter of the letters are vowels, as in words and
-// names made of words ("on_create", "databaseName"); generated strings drawn
-// uniformly from the alphabet have about one vowel in five letters.
+// pronounceable: at least a quarter of the letters are vowels and no five
+// consonants stand in a row, as in words and names made of words ("on_create",
+// "databaseName"); generated strings drawn uniformly from the alphabet have about
+// one vowel in five letters and long consonant runs.
 func pronounceable(v string) bool {
-	letters, vowels := 0, 0
+	letters, vowels, run, maxRun := 0, 0, 0, 0
 	for i := 0; i < len(v); i++ {
 		c := v[i] | 0x20
-		if c >= 'a' && c <= 'z' {
-			letters++
-			if c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' {
+		if c < 'a' || c > 'z' {
+			run = 0
+			continue
+		}
+		letters++
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			if c != 'y' {
 				vowels++
 			}
+			run = 0
+		default:
+			run++
+			maxRun = max(maxRun, run)
 		}
 	}
-	return letters > 0 && vowels*4 >= letters
+	return letters > 0 && vowels*4 >= letters && maxRun < 5
 }
 
 // placeholderWords are values that stand for a credential rather than being one.
