@@ -202,7 +202,8 @@ func (b *Baseline) Match(fp, path, rule string) (Verdict, bool) {
 }
 
 // Prune drops the entries whose fingerprint is not in found (the
-// fingerprints of a fresh scan) and returns how many it dropped.
+// fingerprints of a fresh scan, in lower-case hex as report.Fingerprint
+// writes them) and returns how many it dropped.
 func (b *Baseline) Prune(found map[string]bool) int {
 	if b == nil {
 		return 0

@@ -7,7 +7,7 @@ import (
 )
 
 // DefaultSource names the built-in allowlists in verdicts.
-const DefaultSource = "built-in allowlist"
+const DefaultSource = "built-in defaults"
 
 // DefaultTOML is the built-in allowlist against noise in Python repositories,
 // in the config's own syntax, so that users can copy and adapt it. Default

@@ -18,10 +18,10 @@ func TestDefault(t *testing.T) {
 		t.Fatalf("Default has %d allowlists, DefaultSpecs %d", l.Len(), len(specs))
 	}
 	const (
-		venv  = "built-in allowlist allowlist #1 (virtualenvs and installed packages): glob "
-		tools = "built-in allowlist allowlist #2 (tool environments and caches): glob "
-		locks = "built-in allowlist allowlist #3 (dependency lock files): glob "
-		keys  = "built-in allowlist allowlist #4 (documented example keys): secret regex "
+		venv  = "built-in defaults allowlist #1 (virtualenvs and installed packages): glob "
+		tools = "built-in defaults allowlist #2 (tool environments and caches): glob "
+		locks = "built-in defaults allowlist #3 (dependency lock files): glob "
+		keys  = "built-in defaults allowlist #4 (documented example keys): secret regex "
 	)
 	tests := []struct {
 		path, secret string

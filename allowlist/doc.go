@@ -59,7 +59,26 @@
 // Baseline: an entry matches by fingerprint (which covers rule and secret),
 // wherever the finding now is; paths are recorded for people only. Entries
 // are sorted by path, rule and fingerprint and hold no line, time or secret,
-// so regenerating a baseline on an unchanged tree gives identical bytes.
+// so regenerating a baseline on an unchanged tree gives identical bytes:
+//
+//	{
+//	  "version": 1,
+//	  "fingerprint_key_hint": "root commit 5692c942646a",
+//	  "entries": [
+//	    {"fingerprint":"579f…","rule":"aws-access-key-id","path":"app/settings.py","verdict":"","reason":""},
+//	    {"fingerprint":"92a3…","rule":"hardcoded-password","path":"tests/test_login.py","verdict":"false-positive","reason":"fixture"}
+//	  ]
+//	}
+//
+// One entry a line keeps diffs and merges of baselines readable. To
+// regenerate: NewBaseline from the findings, MergeAudits(old) to keep audit
+// verdicts, Write. Fingerprints depend on the fingerprint key, so a baseline
+// (and an ignore file) only matches scans made with the same key; KeyHint
+// records which key was used, never the key itself.
+//
+// Candidates: Line is the text of the finding's first line in the file as
+// scanned (for a notebook, the line of the .ipynb), PrevLine the line above;
+// inline markers are looked for there only.
 //
 // # Cost and concurrency
 //

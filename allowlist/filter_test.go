@@ -47,7 +47,7 @@ func TestFilter(t *testing.T) {
 		{"global allowlist first", with(func(c *Candidate) { c.Path = "fixtures/a.py"; c.Line += "  # secretsweep:allow" }),
 			"allowlist: .secretsweep.toml allowlist #1 (fixtures): glob fixtures/**"},
 		{"default allowlist", with(func(c *Candidate) { c.Path = "venv/lib/x.py" }),
-			"allowlist: built-in allowlist allowlist #1 (virtualenvs and installed packages): glob **/venv/**"},
+			"allowlist: built-in defaults allowlist #1 (virtualenvs and installed packages): glob **/venv/**"},
 		{"rule allowlist", with(func(c *Candidate) { c.Secret = "dummy-pass"; c.Fingerprint = other }),
 			`allowlist: .secretsweep.toml rule "hardcoded-password" allowlist #1: stopword "dummy"`},
 		{"rule allowlist of another rule", with(func(c *Candidate) { c.Rule = "x"; c.Secret = "dummy-pass"; c.Fingerprint = other }), ""},

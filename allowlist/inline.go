@@ -29,8 +29,12 @@ const (
 	MarkerGitleaksAllow   = "gitleaks:allow"
 	MarkerPragmaAllow     = "pragma: allowlist secret"          // detect-secrets
 	MarkerPragmaAllowNext = "pragma: allowlist nextline secret" // detect-secrets
-	markerKindLine        = 1
-	markerKindNextLine    = 2
+)
+
+// Marker kinds: allows its own line, or the next one.
+const (
+	markerKindLine     = 1
+	markerKindNextLine = 2
 )
 
 // InlineAllowed reports whether line, the finding's own line, holds a marker

@@ -2,6 +2,7 @@ package allowlist
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -210,4 +211,31 @@ func BenchmarkDefaultNoMatch(b *testing.B) {
 			b.Fatal("matched")
 		}
 	}
+}
+
+func ExampleList_Match() {
+	specs := []Spec{
+		{Description: "test fixtures", Globs: []string{"fixtures/**", "*.snap"}},
+		{Description: "dummy values in tests", Condition: "and", Paths: []string{`(^|/)tests/`}, Stopwords: []string{"dummy"}},
+	}
+	l, err := Compile(specs, ".secretsweep.toml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range []Candidate{
+		{Rule: "hardcoded-password", Path: "fixtures/users.json", Secret: "Zx81!kqP0w"},
+		{Rule: "hardcoded-password", Path: "tests/test_login.py", Secret: "dummy-Pa55"},
+		{Rule: "hardcoded-password", Path: "app/settings.py", Secret: "dummy-Pa55"},
+	} {
+		if v, ok := l.Match(c); ok {
+			fmt.Println(c.Path, "->", v)
+		} else {
+			fmt.Println(c.Path, "-> reported")
+		}
+	}
+	// Output:
+	// fixtures/users.json -> allowlist: .secretsweep.toml allowlist #1 (test fixtures): glob fixtures/**
+	// tests/test_login.py -> allowlist: .secretsweep.toml allowlist #2 (dummy values in tests): path regex (^|/)tests/ and stopword "dummy"
+	// app/settings.py -> reported
 }
