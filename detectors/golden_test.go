@@ -20,7 +20,7 @@ func TestDetectorGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"python", "config"} {
+	for _, dir := range []string{"python", "config", "data"} {
 		files, err := os.ReadDir(filepath.Join("..", "testdata", dir))
 		if err != nil {
 			t.Fatal(err)
