@@ -243,53 +243,75 @@ func (l *List) Match(c Candidate) (Verdict, bool) {
 	if l == nil {
 		return Verdict{}, false
 	}
-	var lowSecret string // computed once, when a stopword needs it
+	lowSecret := "" // computed once, when a stopword needs it
 	for i := range l.lists {
 		a := &l.lists[i]
 		if a.rules != nil && !a.rules[c.Rule] {
 			continue
 		}
-		var why []string
-		held, failed := 0, false
-		check := func(reason string, ok bool) bool {
-			// Returns true when the evaluation of a is decided.
-			if ok {
-				held++
-				why = append(why, reason)
-				return !a.and
-			}
-			failed = true
-			return a.and
-		}
-		decided := false
-		if len(a.commits) > 0 {
-			r, ok := a.matchCommit(c.Commit)
-			decided = check(r, ok)
-		}
-		if !decided && len(a.paths) > 0 {
-			r, ok := a.matchPath(c.Path)
-			decided = check(r, ok)
-		}
-		if !decided && len(a.globs) > 0 {
-			r, ok := a.matchGlob(c.Path)
-			decided = check(r, ok)
-		}
-		if !decided && len(a.regexes) > 0 {
-			r, ok := a.matchRegex(c)
-			decided = check(r, ok)
-		}
-		if !decided && len(a.stopwords) > 0 {
-			if lowSecret == "" {
-				lowSecret = strings.ToLower(c.Secret)
-			}
-			r, ok := a.matchStopword(lowSecret)
-			check(r, ok)
-		}
-		if held > 0 && !(a.and && failed) {
-			return Verdict{Kind: KindAllowlist, Source: a.name + ": " + strings.Join(why, " and ")}, true
+		if why, ok := a.match(c, &lowSecret); ok {
+			return Verdict{Kind: KindAllowlist, Source: a.name + ": " + why}, true
 		}
 	}
 	return Verdict{}, false
+}
+
+// The criteria, in the order they are tried.
+const (
+	critCommits = iota
+	critPaths
+	critGlobs
+	critRegexes
+	critStopwords
+	numCriteria
+)
+
+// match applies the allowlist's criteria under its condition.
+func (a *compiled) match(c Candidate, lowSecret *string) (string, bool) {
+	var why []string // for "and"
+	for k := range numCriteria {
+		var reason string
+		var ok bool
+		switch k {
+		case critCommits:
+			if len(a.commits) == 0 {
+				continue
+			}
+			reason, ok = a.matchCommit(c.Commit)
+		case critPaths:
+			if len(a.paths) == 0 {
+				continue
+			}
+			reason, ok = a.matchPath(c.Path)
+		case critGlobs:
+			if len(a.globs) == 0 {
+				continue
+			}
+			reason, ok = a.matchGlob(c.Path)
+		case critRegexes:
+			if len(a.regexes) == 0 {
+				continue
+			}
+			reason, ok = a.matchRegex(c)
+		case critStopwords:
+			if len(a.stopwords) == 0 {
+				continue
+			}
+			if *lowSecret == "" {
+				*lowSecret = strings.ToLower(c.Secret)
+			}
+			reason, ok = a.matchStopword(*lowSecret)
+		}
+		switch {
+		case ok && !a.and:
+			return reason, true
+		case !ok && a.and:
+			return "", false
+		case ok:
+			why = append(why, reason)
+		}
+	}
+	return strings.Join(why, " and "), len(why) > 0
 }
 
 func (a *compiled) matchCommit(commit string) (string, bool) {
