@@ -13,9 +13,10 @@ import (
 //
 //   - a pattern without '/' (other than a trailing one) matches a name at any
 //     depth: "*.lock" matches "poetry.lock" and "web/yarn.lock";
-//   - a pattern with a '/' at its start or in its middle is anchored at the
-//     root: "fixtures/**" and "/fixtures" match "fixtures/a.json" but not
-//     "src/fixtures/a.json"; "**/fixtures/**" matches both;
+//   - a pattern with a '/' at its start or in its middle (or starting with
+//     "./") is anchored at the root: "fixtures/**", "/fixtures" and
+//     "./fixtures" match "fixtures/a.json" but not "src/fixtures/a.json";
+//     "**/fixtures/**" matches both;
 //   - a pattern that matches a directory matches everything under it, as
 //     gitignore excludes a directory's contents: "fixtures", "build/cache" and
 //     "**/__pycache__" match files below those directories;
@@ -46,9 +47,9 @@ func ParseGlob(pattern string) (Glob, error) {
 		g.dirOnly = true
 		p = strings.TrimRight(p, "/")
 	}
-	if strings.HasPrefix(p, "/") {
+	if strings.HasPrefix(p, "/") || strings.HasPrefix(p, "./") {
 		g.anchored = true
-		p = strings.TrimLeft(p, "/")
+		p = cleanPath(p)
 	}
 	if p == "" {
 		return g, errors.New("glob matches nothing but the root")
