@@ -1,6 +1,9 @@
 package detectors
 
 import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,6 +138,114 @@ func prefilterKeeps(e *Engine, id string, data []byte) bool {
 			}
 		}
 		return false
+	}
+	return false
+}
+
+// TestSpecificRulesDoNotOverlap scans every example with the whole default engine:
+// two non-generic regex rules reporting overlapping secrets would show the user one
+// secret twice under two names. A rule that is a fallback for others must be tagged
+// generic, so that the specific rule wins.
+func TestSpecificRulesDoNotOverlap(t *testing.T) {
+	cfg := defaultConfig(t)
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Rules {
+		r := &cfg.Rules[i]
+		for _, ex := range r.Examples {
+			fs, err := e.Scan(examplePath(r), []byte(ex))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for a := range fs {
+				for b := a + 1; b < len(fs); b++ {
+					x, y := &fs[a], &fs[b]
+					if x.Generic || y.Generic || x.Detector != "regex" || y.Detector != "regex" || x.RuleID == y.RuleID {
+						continue
+					}
+					if x.Start < y.End && y.Start < x.End {
+						t.Errorf("example of %s: rules %s and %s report overlapping secrets %q and %q", r.ID, x.RuleID, y.RuleID, x.Secret, y.Secret)
+					}
+				}
+			}
+		}
+	}
+}
+
+// leadingLazyClass matches a regex that opens with a lazily repeated character class,
+// such as [\w.-]{0,50}?name: RE2 then tries the class at every position of the file,
+// which took half of all confirm time in measurements (see PERF-NOTES.md).
+var leadingLazyClass = regexp.MustCompile(`^(?:\(\?[a-zA-Z]+\))?\(?(?:\[[^\]]*\]|\\[wWsSdD.]|\.)(?:\{\d*,\d*\}|[*+])\?`)
+
+// TestRuleRegexShapes keeps rule regexes cheap and anchored: no leading lazy class
+// prefix, and no open-ended repetition of a class that holds letters (.*, [\w-]+, \S{8,})
+// outside the private-key block rules, whose bodies are several kilobytes long.
+func TestRuleRegexShapes(t *testing.T) {
+	cfg := defaultConfig(t)
+	for _, r := range cfg.Rules {
+		if r.Regex == "" {
+			continue
+		}
+		if leadingLazyClass.MatchString(r.Regex) {
+			t.Errorf("rule %s: regex starts with a lazily repeated class; anchor it at a literal or keyword", r.ID)
+		}
+		re, err := syntax.Parse(r.Regex, syntax.Perl)
+		if err != nil {
+			continue // TestDefaultRulesValid reports RE2-only syntax
+		}
+		if slices.Contains(r.Tags, "private-key") {
+			continue
+		}
+		if s := openEndedLetters(re); s != "" {
+			t.Errorf("rule %s: open-ended repetition %s; bound it ({m,n})", r.ID, s)
+		}
+	}
+}
+
+// openEndedLetters returns the first *, + or {n,} in re whose operand matches an
+// ASCII letter, or "".
+func openEndedLetters(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
+		if re.Op != syntax.OpRepeat || re.Max == -1 {
+			sub := re.Sub[0]
+			if matchesLetter(sub) {
+				return re.String()
+			}
+		}
+	}
+	for _, s := range re.Sub {
+		if x := openEndedLetters(s); x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func matchesLetter(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= 'z' && re.Rune[i+1] >= 'A' {
+				return true
+			}
+		}
+	case syntax.OpLiteral:
+		for _, c := range re.Rune {
+			if c >= 'A' && c <= 'z' {
+				return true
+			}
+		}
+	case syntax.OpCapture, syntax.OpConcat, syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if matchesLetter(s) {
+				return true
+			}
+		}
 	}
 	return false
 }
