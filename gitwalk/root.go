@@ -1,7 +1,12 @@
 package gitwalk
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -10,8 +15,12 @@ import (
 // RootCommit returns the id of the root commit reached from HEAD by following
 // first parents. It is the repository's stable identity (it keys fingerprints),
 // and it is the same whether one scans history, the index or the work tree. It is
-// false, with no error, when HEAD is unborn. The cost is one commit decode per
-// commit on HEAD's first-parent chain.
+// false, with no error, when HEAD is unborn.
+//
+// The first-parent chain of a commit never changes, so the answer is cached in
+// the user's cache directory as (tip, root): the next call walks only from HEAD
+// back to the cached tip, usually a few commits. Without a usable cache the cost
+// is one commit decode per commit on HEAD's first-parent chain.
 func (r *Repo) RootCommit() (string, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -34,15 +43,68 @@ func (r *Repo) RootCommit() (string, bool, error) {
 			return "", false, err
 		}
 	}
-	h := ref.Hash()
-	for {
+	head := ref.Hash()
+	cacheFile := r.rootCacheFile()
+	cachedTip, cachedRoot := readRootCache(cacheFile)
+	for h := head; ; {
+		if h == cachedTip && cachedRoot != "" {
+			writeRootCache(cacheFile, head, cachedRoot)
+			return cachedRoot, true, nil
+		}
 		c, err := object.GetCommit(r.st, h)
 		if err != nil {
 			return "", false, objErr("reading", "commit", h, "HEAD's first-parent chain", err)
 		}
 		if len(c.ParentHashes) == 0 {
+			writeRootCache(cacheFile, head, c.Hash.String())
 			return c.Hash.String(), true, nil
 		}
 		h = c.ParentHashes[0]
 	}
+}
+
+// rootCacheFile names the cache entry of this repository ("" when there is no
+// user cache directory).
+func (r *Repo) rootCacheFile() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(r.path)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(dir, "secretsweep", "roots", hex.EncodeToString(sum[:16]))
+}
+
+func readRootCache(file string) (tip plumbing.Hash, root string) {
+	if file == "" {
+		return plumbing.ZeroHash, ""
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return plumbing.ZeroHash, ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 || !plumbing.IsHash(f[0]) || !plumbing.IsHash(f[1]) {
+		return plumbing.ZeroHash, ""
+	}
+	return plumbing.NewHash(f[0]), f[1]
+}
+
+// writeRootCache records (tip, root); a cache that cannot be written only costs
+// time on the next call.
+func writeRootCache(file string, tip plumbing.Hash, root string) {
+	if file == "" {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(tip.String()+" "+root+"\n"), 0o600); err != nil {
+		return
+	}
+	_ = os.Rename(tmp, file)
 }
