@@ -21,7 +21,11 @@ type Finding struct {
 	Description string
 	Severity    string
 	Tags        []string
-	Generic     bool
+	// Rank orders how specific the finding's rule is, for overlapping findings:
+	// 0 a name-based assignment detector, 1 a shape-based detector or a rule
+	// tagged generic, 2 a provider rule. The lower-ranked of two overlapping
+	// findings is dropped.
+	Rank int
 
 	Path                             string
 	Line, Column, EndLine, EndColumn int
@@ -244,6 +248,14 @@ func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error)
 			f := e.newFinding(r, path, &lines, c.Start, c.End, c.Secret, entropy.Shannon(c.Secret), c.Detector)
 			f.Decoded = c.Decoded
 			f.Dropped = c.Dropped
+			// A provider rule knows the token's format; a detector only its
+			// surroundings (a URL, a header, a name): where both find the same
+			// secret, the provider rule wins, and a shape (URL, header) beats
+			// a name.
+			f.Rank = 1
+			if c.Detector == detPassword || c.Detector == detSecret {
+				f.Rank = 0
+			}
 			if slices.Contains(f.Tags, "password") && weakPassword(c.Secret) {
 				f.Tags = append(slices.Clone(f.Tags), "weak-password")
 			}
@@ -262,7 +274,7 @@ func (e *Engine) newFinding(r *rule, path string, lines *lineIndex, start, end i
 		Description: r.spec.Description,
 		Severity:    r.spec.Severity,
 		Tags:        r.spec.Tags,
-		Generic:     r.generic,
+		Rank:        map[bool]int{true: 1, false: 2}[r.generic],
 		Path:        path,
 		Start:       start,
 		End:         end,
@@ -279,8 +291,8 @@ func (e *Engine) newFinding(r *rule, path string, lines *lineIndex, start, end i
 	return f
 }
 
-// dropShadowed orders findings by position and, where a generic rule's secret
-// overlaps a specific rule's secret, drops the generic finding; identical
+// dropShadowed orders findings by position and, where two findings' secrets
+// overlap, drops the one of lower Rank (the less specific rule); identical
 // (rule, span) duplicates are dropped too. With explain, a shadowed finding is
 // kept and marked Dropped instead. Candidates already dropped shadow nothing.
 func dropShadowed(fs []Finding, explain bool) []Finding {
@@ -312,11 +324,11 @@ func dropShadowed(fs []Finding, explain bool) []Finding {
 			switch {
 			case a.RuleID == b.RuleID && a.Start == b.Start && a.End == b.End:
 				drop[j] = true
-			case a.Generic && !b.Generic:
+			case a.Rank < b.Rank:
 				drop[i] = true
-			case b.Generic && !a.Generic:
+			case b.Rank < a.Rank:
 				drop[j] = true
-			case a.Generic && b.Generic && a.Start == b.Start && a.End == b.End:
+			case a.Rank < 2 && a.Start == b.Start && a.End == b.End:
 				drop[j] = true
 			}
 			if drop[i] && !before && by[i] == "" {
