@@ -13,6 +13,7 @@ import (
 	"github.com/wasilibs/go-re2"
 
 	secretsweep "github.com/secretsweep/secretsweep"
+	"github.com/secretsweep/secretsweep/allowlist"
 )
 
 var defaultPatterns = secretsweep.Patterns
@@ -30,9 +31,14 @@ type Config struct {
 	Extend Extend `toml:"extend"`
 	// Rules are the rules, in file order.
 	Rules []RuleSpec `toml:"rules"`
+	// Allowlists apply to every rule.
+	Allowlists []allowlist.Spec `toml:"allowlists"`
 
 	// Source names the file the config came from, for error messages.
 	Source string `toml:"-"`
+	// gitleaks marks a config read from gitleaks' format: rule ids it names for
+	// disabling or amending may be gitleaks' own, which secretsweep lacks.
+	gitleaks bool
 }
 
 // Extend controls whether a user config adds to the default rule set.
@@ -42,6 +48,9 @@ type Extend struct {
 	Default bool `toml:"default"`
 	// DisabledRules lists default rule ids to leave out.
 	DisabledRules []string `toml:"disabled_rules"`
+	// DefaultAllowlist: false turns off the built-in allowlist (virtualenvs,
+	// site-packages, lock files, documented example keys). Default true.
+	DefaultAllowlist *bool `toml:"default_allowlist"`
 }
 
 // RuleSpec is one [[rules]] table.
@@ -63,6 +72,8 @@ type RuleSpec struct {
 	// ExamplePath is the file path under which examples are scanned (default
 	// "example.txt"), for rules and detectors that depend on the file type.
 	ExamplePath string `toml:"example_path"`
+	// Allowlists apply to this rule only.
+	Allowlists []allowlist.Spec `toml:"allowlists"`
 
 	line int // line of the rule's id in its file, for error messages
 }
@@ -138,7 +149,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			return nil, &ConfigError{File: name, Err: fmt.Errorf("rule #%d has no id", i+1)}
 		case seen[r.ID]:
 			return nil, fail("duplicate rule id")
-		case r.Regex == "" && r.Detector == "":
+		case r.Regex == "" && r.Detector == "" && len(r.Allowlists) == 0:
 			return nil, fail("a rule needs a regex or a detector")
 		case r.Regex != "" && r.Detector != "":
 			return nil, fail("a rule has a regex or a detector, not both")
@@ -204,6 +215,50 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// CompileAllowlists compiles the config's allowlists: the global ones, then
+// each rule's. Errors name the config file, the rule and the allowlist.
+func (c *Config) CompileAllowlists() (global *allowlist.List, perRule map[string]*allowlist.List, err error) {
+	global, err = allowlist.Compile(c.Allowlists, c.Source)
+	if err != nil {
+		return nil, nil, &ConfigError{File: c.Source, Err: stripSource(err)}
+	}
+	perRule = map[string]*allowlist.List{}
+	for i := range c.Rules {
+		r := &c.Rules[i]
+		if len(r.Allowlists) == 0 {
+			continue
+		}
+		for j, a := range r.Allowlists {
+			if len(a.TargetRules) > 0 {
+				return nil, nil, &ConfigError{File: c.Source, Line: r.line, Rule: r.ID, Err: fmt.Errorf("allowlist #%d: target_rules has no meaning in a rule's own allowlist", j+1)}
+			}
+		}
+		l, err := allowlist.Compile(r.Allowlists, fmt.Sprintf("%s rule %q", c.Source, r.ID))
+		if err != nil {
+			return nil, nil, &ConfigError{File: c.Source, Line: r.line, Rule: r.ID, Err: stripSource(err)}
+		}
+		perRule[r.ID] = l
+	}
+	return global, perRule, nil
+}
+
+// UseDefaultAllowlist says whether the built-in allowlist applies.
+func (c *Config) UseDefaultAllowlist() bool {
+	return c.Extend.DefaultAllowlist == nil || *c.Extend.DefaultAllowlist
+}
+
+// stripSource drops the file name from an allowlist error that a ConfigError
+// names already.
+func stripSource(err error) error {
+	var se *allowlist.SpecError
+	if errors.As(err, &se) {
+		cp := *se
+		cp.Source = ""
+		return &cp
+	}
+	return err
+}
+
 // LoadConfigFile reads a user config from file and combines it with the default
 // as its [extend] section says.
 func LoadConfigFile(file string) (*Config, error) {
@@ -211,16 +266,29 @@ func LoadConfigFile(file string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", file, err)
 	}
-	user, err := ParseConfig(file, data)
+	var user *Config
+	if IsGitleaksConfig(file, data) {
+		user, err = ParseGitleaksConfig(file, data)
+	} else {
+		user, err = ParseConfig(file, data)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := user.Validate(); err != nil {
 		return nil, err
 	}
+	if _, _, err := user.CompileAllowlists(); err != nil {
+		return nil, err
+	}
 	if !user.Extend.Default {
 		if len(user.Rules) == 0 {
 			return nil, &ConfigError{File: file, Err: errors.New("no rules: add [[rules]] or set [extend] default = true")}
+		}
+		for _, r := range user.Rules {
+			if r.Regex == "" && r.Detector == "" {
+				return nil, &ConfigError{File: file, Line: r.line, Rule: r.ID, Err: errors.New("a rule needs a regex or a detector (a rule with only allowlists amends a default rule, which needs [extend] default = true)")}
+			}
 		}
 		return user, nil
 	}
@@ -244,6 +312,8 @@ func Merge(base, user *Config) (*Config, error) {
 		Title:          user.Title,
 		FingerprintKey: cmpOr(user.FingerprintKey, base.FingerprintKey),
 		Source:         user.Source,
+		Extend:         user.Extend,
+		Allowlists:     append(slices.Clone(base.Allowlists), user.Allowlists...),
 	}
 	known := map[string]bool{}
 	for _, r := range base.Rules {
@@ -251,7 +321,7 @@ func Merge(base, user *Config) (*Config, error) {
 	}
 	disabled := map[string]bool{}
 	for _, id := range user.Extend.DisabledRules {
-		if !known[id] {
+		if !known[id] && !user.gitleaks {
 			return nil, &ConfigError{File: user.Source, Err: fmt.Errorf("disabled_rules names %q, which the default rule set does not have", id)}
 		}
 		disabled[id] = true
@@ -265,14 +335,28 @@ func Merge(base, user *Config) (*Config, error) {
 			continue
 		}
 		if u, ok := override[r.ID]; ok {
-			out.Rules = append(out.Rules, u)
 			delete(override, r.ID)
+			if u.Regex == "" && u.Detector == "" {
+				// Only allowlists: they amend the default rule.
+				r.Allowlists = append(slices.Clone(r.Allowlists), u.Allowlists...)
+				out.Rules = append(out.Rules, r)
+				continue
+			}
+			out.Rules = append(out.Rules, u)
 			continue
 		}
 		out.Rules = append(out.Rules, r)
 	}
 	for _, r := range user.Rules {
 		if _, ok := override[r.ID]; ok {
+			if r.Regex == "" && r.Detector == "" {
+				if user.gitleaks {
+					// A gitleaks rule id we do not have: its allowlists still
+					// apply to any rule of that id, which is none.
+					continue
+				}
+				return nil, &ConfigError{File: user.Source, Line: r.line, Rule: r.ID, Err: errors.New("a rule with only allowlists must name a default rule")}
+			}
 			out.Rules = append(out.Rules, r)
 		}
 	}

@@ -42,6 +42,9 @@ type Record struct {
 	Email  string `json:"email,omitempty"`
 	Date   string `json:"date,omitempty"`
 	InHead *bool  `json:"in_head,omitempty"`
+	// Suppression is set, with --show-suppressed, on a finding that an
+	// allowlist, inline marker, ignore entry or baseline entry silenced.
+	Suppression *Suppression `json:"suppression,omitempty"`
 }
 
 // Fingerprint is the finding's identity: HMAC-SHA256 over rule and secret, keyed,
@@ -179,6 +182,9 @@ func writeText(w io.Writer, rs []Record, color bool) error {
 		fmt.Fprintf(&b, "      %s", r.Description)
 		if r.Decoded {
 			b.WriteString(" (decoded)")
+		}
+		if r.Suppression != nil {
+			fmt.Fprintf(&b, " (suppressed: %s)", r.Suppression.Justification)
 		}
 		b.WriteByte('\n')
 		if r.Commit != "" {

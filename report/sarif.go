@@ -39,9 +39,9 @@ const (
 // it as dismissed rather than forgetting it.
 type Suppression struct {
 	// Kind is SuppressionExternal or SuppressionInSource; empty means external.
-	Kind string
+	Kind string `json:"kind"`
 	// Justification is free text, e.g. "listed in .secretsweepignore"; optional.
-	Justification string
+	Justification string `json:"justification,omitempty"`
 }
 
 // SARIFOptions carries what the SARIF log says beyond the records. The zero value

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/secretsweep/secretsweep/allowlist"
 	"github.com/secretsweep/secretsweep/detectors"
 )
 
@@ -47,9 +48,19 @@ type Result struct {
 	// Dropped by path: candidates that filters rejected, each with its reason
 	// (only when the Scanner explains).
 	Dropped map[string][]detectors.Finding
+	// Suppressed by path: findings that Scanner.Suppress silenced, with the
+	// verdict that decided.
+	Suppressed map[string][]Suppressed
 	// Binary is set when the content was skipped as binary.
 	Binary bool
 	Err    error
+}
+
+// Suppressed is a finding silenced by an allowlist, an inline marker, an ignore
+// file or a baseline.
+type Suppressed struct {
+	Finding detectors.Finding
+	Verdict allowlist.Verdict
 }
 
 // Stats counts what a scan read and skipped.
@@ -59,8 +70,9 @@ type Stats struct {
 	BinaryBytes         int64
 	Errors              int64 // unreadable input
 	Findings            int64
-	OversizedPaths      []string // for the warning; first few only
-	ErrorMessages       []string // first few only
+	SuppressedBy        map[string]int64 // by verdict kind: allowlist, inline, ignore, baseline
+	OversizedPaths      []string         // for the warning; first few only
+	ErrorMessages       []string         // first few only
 	oversizedPathsTotal int
 }
 
@@ -73,6 +85,11 @@ type Scanner struct {
 	Workers int // default: all cores
 	// Explain keeps the candidates that filters dropped, in Result.Dropped.
 	Explain bool
+	// Suppress, when set, is asked about every finding, with the text of the
+	// finding's first line and of the line above (for inline markers); a true
+	// answer moves the finding to Result.Suppressed. It is called from the
+	// workers concurrently.
+	Suppress func(f *detectors.Finding, line, prevLine string) (allowlist.Verdict, bool)
 }
 
 // Run scans every Item from items until the channel closes or ctx is done, and
@@ -149,6 +166,33 @@ func (st *Stats) add(r *Result) {
 	for _, fs := range r.Findings {
 		st.Findings += int64(len(fs))
 	}
+	for _, ss := range r.Suppressed {
+		for _, x := range ss {
+			if st.SuppressedBy == nil {
+				st.SuppressedBy = map[string]int64{}
+			}
+			st.SuppressedBy[x.Verdict.Kind]++
+		}
+	}
+}
+
+// lineAt returns the line holding offset off and the line before it, without
+// their line breaks.
+func lineAt(data []byte, off int) (line, prev string) {
+	off = min(max(off, 0), len(data))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	end := bytes.IndexByte(data[off:], '\n')
+	if end < 0 {
+		end = len(data)
+	} else {
+		end += off
+	}
+	line = string(bytes.TrimRight(data[start:end], "\r"))
+	if start > 0 {
+		ps := bytes.LastIndexByte(data[:start-1], '\n') + 1
+		prev = string(bytes.TrimRight(data[ps:start-1], "\r"))
+	}
+	return line, prev
 }
 
 // IsBinary reports whether data looks binary: a NUL byte in its first 8000 bytes,
@@ -210,9 +254,20 @@ func (s *Scanner) scanItem(it *Item) *Result {
 		var kept, dropped []detectors.Finding
 		for _, f := range fs {
 			f.Path = p
-			if f.Dropped != "" {
+			switch {
+			case f.Dropped != "":
 				dropped = append(dropped, f)
-			} else {
+			case s.Suppress != nil:
+				line, prev := lineAt(it.Data, f.Start)
+				if v, ok := s.Suppress(&f, line, prev); ok {
+					if r.Suppressed == nil {
+						r.Suppressed = map[string][]Suppressed{}
+					}
+					r.Suppressed[p] = append(r.Suppressed[p], Suppressed{Finding: f, Verdict: v})
+					continue
+				}
+				kept = append(kept, f)
+			default:
 				kept = append(kept, f)
 			}
 		}

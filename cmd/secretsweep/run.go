@@ -90,6 +90,12 @@ type options struct {
 	noColor        bool
 	version        bool
 	explain        bool
+	baseline       string
+	noInlineAllow  bool
+	showSuppressed bool
+
+	// suppress is built from the config and flags before a scan starts.
+	suppress *suppression
 }
 
 // sizeFlag parses sizes such as 1048576, 10MB, 512KiB or 1G.
@@ -149,6 +155,9 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.fingerprintKey, "fingerprint-key", "", "`key` for the HMAC of fingerprints (default: the config's, else the repository's root commit id)")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour in text output (also: NO_COLOR set)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&o.baseline, "baseline", "", "report only findings not in this baseline `file` (see 'secretsweep baseline')")
+	fs.BoolVar(&o.noInlineAllow, "no-inline-allow", false, "ignore inline allow markers (secretsweep:allow, gitleaks:allow, pragma: allowlist secret), for audits")
+	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also report findings that allowlists, markers, ignore files or the baseline silence, marked as suppressed (they do not set the exit status)")
 	fs.BoolVar(&o.explain, "explain", false, "print on stderr, for each candidate secret, the detector that raised it and what reported or dropped it (secrets redacted)")
 	switch cmd {
 	case "dir":
@@ -230,8 +239,10 @@ func runScan(ctx context.Context, cmd string, args []string, stdin io.Reader, st
 		fmt.Fprintf(stderr, "secretsweep %s: the scan is incomplete: part of the input could not be read\n", cmd)
 		return exitError
 	}
-	if len(res.records) > 0 {
-		return exitFindings
+	for _, r := range res.records {
+		if r.Suppression == nil {
+			return exitFindings
+		}
 	}
 	return exitClean
 }
@@ -261,6 +272,8 @@ type result struct {
 	// blobsTotal is the number of unique blobs the source had (history only).
 	blobsTotal int
 	commits    int
+	// suppressedBy counts silenced findings by verdict kind.
+	suppressedBy map[string]int
 	// explain holds the --explain records.
 	explain   []report.Explanation
 	explained map[explainKey]bool
@@ -292,6 +305,10 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 		return nil, err
 	}
 	eng, err := detectors.NewEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	o.suppress, err = newSuppression(cfg, o, cfgRoot)
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +374,13 @@ func writeReport(o *options, rs []report.Record, stdout io.Writer) (err error) {
 		color = !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
 	}
 	if o.format == "sarif" {
-		err = report.WriteSARIF(w, rs, report.SARIFOptions{ToolVersion: versionString()})
+		sup := map[string]report.Suppression{}
+		for _, r := range rs {
+			if r.Suppression != nil {
+				sup[r.Fingerprint] = *r.Suppression
+			}
+		}
+		err = report.WriteSARIF(w, rs, report.SARIFOptions{ToolVersion: versionString(), Suppressed: sup})
 	} else {
 		err = report.Write(w, o.format, rs, color)
 	}
@@ -394,7 +417,25 @@ func printSummary(w io.Writer, res *result, elapsed time.Duration, maxSize int64
 	if len(skipped) > 0 {
 		fmt.Fprintf(&b, "; skipped %s", strings.Join(skipped, ", "))
 	}
-	fmt.Fprintf(&b, "; %d findings\n", len(res.records))
+	n := 0
+	for _, r := range res.records {
+		if r.Suppression == nil {
+			n++
+		}
+	}
+	fmt.Fprintf(&b, "; %d findings", n)
+	if len(res.suppressedBy) > 0 {
+		var parts []string
+		total := 0
+		for _, k := range []string{"allowlist", "inline", "ignore", "baseline"} {
+			if c := res.suppressedBy[k]; c > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", k, c))
+				total += c
+			}
+		}
+		fmt.Fprintf(&b, "; %d suppressed (%s)", total, strings.Join(parts, ", "))
+	}
+	b.WriteByte('\n')
 	if st.Oversized > 0 {
 		fmt.Fprintf(&b, "warning: %d files or blobs over --max-blob-size %s were not scanned: %s", st.Oversized, humanBytes(maxSize), strings.Join(st.OversizedPaths, ", "))
 		if int64(len(st.OversizedPaths)) < st.Oversized {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/secretsweep/secretsweep/allowlist"
 	"github.com/secretsweep/secretsweep/detectors"
 	"github.com/secretsweep/secretsweep/fswalk"
 	"github.com/secretsweep/secretsweep/gitwalk"
@@ -67,6 +68,7 @@ func scanDir(ctx context.Context, sc *scan.Scanner, root string, o *options, key
 		return nil, fmt.Errorf("%s is not a directory", root)
 	}
 	fkey := fingerprintKey(key, root)
+	sc.Suppress = o.suppress.hook(fkey)
 	res := &result{}
 	items := make(chan *scan.Item, 64)
 	var walkErrs []string
@@ -101,6 +103,7 @@ func scanDir(ctx context.Context, sc *scan.Scanner, root string, o *options, key
 			}
 		}
 		res.addExplanations(o, r)
+		res.addSuppressed(o, r, fkey)
 	})
 	if werr := <-walkDone; werr != nil && err == nil {
 		err = werr
@@ -142,6 +145,7 @@ func scanStdin(ctx context.Context, sc *scan.Scanner, stdin io.Reader, o *option
 		it.Data, it.Oversized = nil, true
 	}
 	fkey := fingerprintKey(key, ".")
+	sc.Suppress = o.suppress.hook(fkey)
 	res := &result{}
 	items := make(chan *scan.Item, 1)
 	items <- it
@@ -153,6 +157,7 @@ func scanStdin(ctx context.Context, sc *scan.Scanner, stdin io.Reader, o *option
 			}
 		}
 		res.addExplanations(o, r)
+		res.addSuppressed(o, r, fkey)
 	})
 	if err != nil {
 		return nil, err
@@ -193,6 +198,7 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		}
 	}
 	res := &result{blobsTotal: ix.NumBlobs(), commits: ix.Commits()}
+	sc.Suppress = o.suppress.hook(fkey)
 
 	blobs := make(chan gitwalk.Blob, 2*sc.Workers)
 	items := make(chan *scan.Item, 2*sc.Workers)
@@ -207,7 +213,10 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 			items <- &scan.Item{Paths: ix.Paths(b.ID), Blob: b.ID.String(), Data: b.Data, Size: b.Size, Oversized: b.Skipped}
 		}
 	}()
+	// An identity is reported when any of its occurrences is not suppressed;
+	// one whose every occurrence is suppressed counts as suppressed.
 	groups := map[identity][]occurrence{}
+	silenced := map[identity]silencedOcc{}
 	stats, err := sc.Run(ctx, items, func(r *scan.Result) {
 		res.addDropped(o, r)
 		id := plumbing.NewHash(r.Item.Blob)
@@ -215,6 +224,14 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 			for _, f := range fs {
 				k := identity{f.RuleID, f.Secret, path}
 				groups[k] = append(groups[k], occurrence{blob: id, f: f})
+			}
+		}
+		for path, ss := range r.Suppressed {
+			for _, x := range ss {
+				k := identity{x.Finding.RuleID, x.Finding.Secret, path}
+				if _, ok := silenced[k]; !ok {
+					silenced[k] = silencedOcc{occurrence{blob: id, f: x.Finding}, x.Verdict}
+				}
 			}
 		}
 	})
@@ -257,12 +274,35 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 			res.incomplete = append(res.incomplete, err.Error())
 		}
 		rec.InHead = &inHead
+		if v, ok := o.suppress.checkCommit(&rec, k.secret); ok {
+			res.suppressed(o, &oc.f, rec, v)
+			continue
+		}
 		res.records = append(res.records, rec)
 		if o.explain {
 			res.explain = append(res.explain, explainFinding(&oc.f, "reported", ""))
 		}
 	}
+	for k, so := range silenced {
+		if _, reported := groups[k]; reported {
+			continue
+		}
+		rec := newRecord(&so.occ.f, so.occ.blob.String(), fkey, o.showSecrets)
+		if c, ok := ix.Origin(so.occ.blob, k.path); ok {
+			rec.Commit, rec.Author, rec.Email = c.ID, c.Author, c.Email
+			if !c.When.IsZero() {
+				rec.Date = c.When.Format(time.RFC3339)
+			}
+		}
+		res.suppressed(o, &so.occ.f, rec, so.verdict)
+	}
 	return res, nil
+}
+
+// silencedOcc is the first suppressed occurrence of an identity in history.
+type silencedOcc struct {
+	occ     occurrence
+	verdict allowlist.Verdict
 }
 
 // secretInHead reports whether HEAD's tree holds the secret at the same path.
