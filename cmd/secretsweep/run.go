@@ -47,6 +47,7 @@ Usage:
   secretsweep history [flags] [PATH]   scan every blob in the history of the repository at PATH (default .)
   secretsweep dir [flags] [PATH]       scan the files under PATH (default .)
   secretsweep stdin [flags]            scan standard input
+  secretsweep baseline create|prune|audit   record known findings, so that scans report only new ones
   secretsweep version                  print the version
 
 Run 'secretsweep COMMAND --help' for the flags of a command.
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cmd {
 	case "history", "dir", "stdin":
 		return runScan(ctx, cmd, rest, stdin, stdout, stderr)
+	case "baseline":
+		return runBaseline(ctx, rest, stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
 		return exitClean
@@ -145,7 +148,7 @@ func parseSize(v string) (int64, error) {
 func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("secretsweep "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.config, "config", "", "config `file` (default: .secretsweep.toml at the scanned root, else the built-in rules)")
+	fs.StringVar(&o.config, "config", "", "config `file` (default: .secretsweep.toml at the scanned root, else .gitleaks.toml there, else the built-in rules)")
 	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", ")+" (github: GitHub Actions annotations)")
 	fs.StringVar(&o.output, "output", "", "write the report to `file` instead of stdout")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "show secrets in full in the report (they are redacted by default)")
@@ -279,12 +282,15 @@ type result struct {
 	explained map[explainKey]bool
 }
 
-// loadConfig finds the config: --config, else .secretsweep.toml at root, else the
-// embedded default.
+// loadConfig finds the config: --config, else .secretsweep.toml at root, else
+// .gitleaks.toml there (read as gitleaks reads it), else the embedded default.
 func loadConfig(o *options, root string) (*detectors.Config, error) {
 	file := o.config
-	if file == "" {
-		cand := filepath.Join(root, ".secretsweep.toml")
+	for _, name := range []string{".secretsweep.toml", ".gitleaks.toml"} {
+		if file != "" {
+			break
+		}
+		cand := filepath.Join(root, name)
 		if st, err := os.Stat(cand); err == nil && !st.IsDir() {
 			file = cand
 		}
