@@ -52,6 +52,12 @@ type readItem struct {
 // sent or ctx is cancelled (the error then wraps ctx's error). It does not
 // close out.
 func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan<- Blob) error {
+	return r.ReadBlobList(ctx, ix.blobs, maxSize, out)
+}
+
+// ReadBlobList is ReadBlobs for a chosen set of blobs (a shard, or the blobs an
+// incremental sweep has not seen before), read in the same pack order.
+func (r *Repo) ReadBlobList(ctx context.Context, blobs []plumbing.Hash, maxSize int64, out chan<- Blob) error {
 	r.mu.Lock()
 	if r.st == nil {
 		r.mu.Unlock()
@@ -59,7 +65,7 @@ func (r *Repo) ReadBlobs(ctx context.Context, ix *Index, maxSize int64, out chan
 	}
 	// Trees and commits cached by Walk are of no use here.
 	r.cache.Clear()
-	items, ps := r.packOrder(ix.blobs)
+	items, ps := r.packOrder(blobs)
 	r.mu.Unlock()
 	defer ps.close()
 

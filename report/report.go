@@ -45,6 +45,11 @@ type Record struct {
 	// Suppression is set, with --show-suppressed, on a finding that an
 	// allowlist, inline marker, ignore entry or baseline entry silenced.
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// ShardOrder is set only in the output of a sharded history scan
+	// (--shard K/N): the position of Commit in the oldest-first topological
+	// order, which 'secretsweep merge' needs to pick the introducing commit
+	// among shards. merge removes it.
+	ShardOrder *int `json:"shard_order,omitempty"`
 }
 
 // Fingerprint is the finding's identity: HMAC-SHA256 over rule and secret, keyed,

@@ -48,6 +48,7 @@ Usage:
   secretsweep dir [flags] [PATH]       scan the files under PATH (default .)
   secretsweep stdin [flags]            scan standard input
   secretsweep baseline create|prune|audit   record known findings, so that scans report only new ones
+  secretsweep merge [flags] FILE...    combine the reports of 'history --shard K/N' runs into one
   secretsweep version                  print the version
 
 Run 'secretsweep COMMAND --help' for the flags of a command.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runScan(ctx, cmd, rest, stdin, stdout, stderr)
 	case "baseline":
 		return runBaseline(ctx, rest, stdin, stdout, stderr)
+	case "merge":
+		return runMerge(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
 		return exitClean
@@ -96,6 +99,7 @@ type options struct {
 	baseline       string
 	noInlineAllow  bool
 	showSuppressed bool
+	shard          shardFlag
 
 	// suppress is built from the config and flags before a scan starts.
 	suppress *suppression
@@ -163,6 +167,8 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also report findings that allowlists, markers, ignore files or the baseline silence, marked as suppressed (they do not set the exit status)")
 	fs.BoolVar(&o.explain, "explain", false, "print on stderr, for each candidate secret, the detector that raised it and what reported or dropped it (secrets redacted)")
 	switch cmd {
+	case "history":
+		fs.Var(&o.shard, "shard", "scan only shard `K/N` of the unique blobs (K from 1 to N), partitioned by blob id; combine the shards' json or jsonl reports with 'secretsweep merge'")
 	case "dir":
 		fs.BoolVar(&o.noIgnore, "no-ignore", false, "also scan files that .gitignore excludes")
 	case "stdin":

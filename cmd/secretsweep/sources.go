@@ -205,7 +205,17 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 	readDone := make(chan error, 1)
 	go func() {
 		defer close(blobs)
-		readDone <- repo.ReadBlobs(ctx, ix, o.maxBlobSize, blobs)
+		ids := ix.Blobs()
+		if o.shard.n > 0 {
+			var mine []plumbing.Hash
+			for _, id := range ids {
+				if o.shard.on(id) {
+					mine = append(mine, id)
+				}
+			}
+			ids = mine
+		}
+		readDone <- repo.ReadBlobList(ctx, ids, o.maxBlobSize, blobs)
 	}()
 	go func() {
 		defer close(items)
@@ -264,6 +274,9 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		oc := occs[best]
 		rec := newRecord(&oc.f, oc.blob.String(), fkey, o.showSecrets)
 		rec.Commit = bestCommit.ID
+		if o.shard.n > 0 {
+			rec.ShardOrder = &bestCommit.Order
+		}
 		rec.Author = bestCommit.Author
 		rec.Email = bestCommit.Email
 		if !bestCommit.When.IsZero() {
@@ -290,6 +303,9 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		rec := newRecord(&so.occ.f, so.occ.blob.String(), fkey, o.showSecrets)
 		if c, ok := ix.Origin(so.occ.blob, k.path); ok {
 			rec.Commit, rec.Author, rec.Email = c.ID, c.Author, c.Email
+			if o.shard.n > 0 {
+				rec.ShardOrder = &c.Order
+			}
 			if !c.When.IsZero() {
 				rec.Date = c.When.Format(time.RFC3339)
 			}
