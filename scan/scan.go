@@ -51,6 +51,9 @@ type Result struct {
 	// Suppressed by path: findings that Scanner.Suppress silenced, with the
 	// verdict that decided.
 	Suppressed map[string][]Suppressed
+	// Raw by path: every finding before suppression, with its line texts, when
+	// the Scanner keeps them (Keep), for a cache of scan results.
+	Raw map[string][]Raw
 	// Binary is set when the content was skipped as binary.
 	Binary bool
 	Err    error
@@ -61,6 +64,13 @@ type Result struct {
 type Suppressed struct {
 	Finding detectors.Finding
 	Verdict allowlist.Verdict
+}
+
+// Raw is a finding before suppression, with the text of its first line and of
+// the line above, which inline markers need.
+type Raw struct {
+	Finding        detectors.Finding
+	Line, PrevLine string
 }
 
 // Stats counts what a scan read and skipped.
@@ -90,6 +100,8 @@ type Scanner struct {
 	// answer moves the finding to Result.Suppressed. It is called from the
 	// workers concurrently.
 	Suppress func(f *detectors.Finding, line, prevLine string) (allowlist.Verdict, bool)
+	// Keep records every finding before suppression in Result.Raw.
+	Keep bool
 }
 
 // Run scans every Item from items until the channel closes or ctx is done, and
@@ -176,6 +188,43 @@ func (st *Stats) add(r *Result) {
 	}
 }
 
+// Replay builds the Result of an item from findings recorded by an earlier scan
+// (Result.Raw), applying suppression as a scan would, without the content.
+func (s *Scanner) Replay(it *Item, raw map[string][]Raw) *Result {
+	r := &Result{Item: it, Findings: map[string][]detectors.Finding{}}
+	for p, rs := range raw {
+		s.resolve(r, p, rs)
+	}
+	return r
+}
+
+// resolve sorts the findings at path p into kept and suppressed.
+func (s *Scanner) resolve(r *Result, p string, raw []Raw) {
+	if s.Keep {
+		if r.Raw == nil {
+			r.Raw = map[string][]Raw{}
+		}
+		r.Raw[p] = raw
+	}
+	var kept []detectors.Finding
+	for _, x := range raw {
+		f := x.Finding
+		if s.Suppress != nil {
+			if v, ok := s.Suppress(&f, x.Line, x.PrevLine); ok {
+				if r.Suppressed == nil {
+					r.Suppressed = map[string][]Suppressed{}
+				}
+				r.Suppressed[p] = append(r.Suppressed[p], Suppressed{Finding: f, Verdict: v})
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	if len(kept) > 0 {
+		r.Findings[p] = kept
+	}
+}
+
 // lineAt returns the line holding offset off and the line before it, without
 // their line breaks.
 func lineAt(data []byte, off int) (line, prev string) {
@@ -251,29 +300,18 @@ func (s *Scanner) scanItem(it *Item) *Result {
 		if r.Findings == nil {
 			r.Findings = map[string][]detectors.Finding{}
 		}
-		var kept, dropped []detectors.Finding
+		var raw []Raw
+		var dropped []detectors.Finding
 		for _, f := range fs {
 			f.Path = p
-			switch {
-			case f.Dropped != "":
+			if f.Dropped != "" {
 				dropped = append(dropped, f)
-			case s.Suppress != nil:
-				line, prev := lineAt(it.Data, f.Start)
-				if v, ok := s.Suppress(&f, line, prev); ok {
-					if r.Suppressed == nil {
-						r.Suppressed = map[string][]Suppressed{}
-					}
-					r.Suppressed[p] = append(r.Suppressed[p], Suppressed{Finding: f, Verdict: v})
-					continue
-				}
-				kept = append(kept, f)
-			default:
-				kept = append(kept, f)
+				continue
 			}
+			line, prev := lineAt(it.Data, f.Start)
+			raw = append(raw, Raw{Finding: f, Line: line, PrevLine: prev})
 		}
-		if len(kept) > 0 {
-			r.Findings[p] = kept
-		}
+		s.resolve(r, p, raw)
 		if len(dropped) > 0 {
 			if r.Dropped == nil {
 				r.Dropped = map[string][]detectors.Finding{}
