@@ -100,6 +100,10 @@ type options struct {
 	noInlineAllow  bool
 	showSuppressed bool
 	shard          shardFlag
+	cache          string
+
+	// cacheStore is the open --cache of a history scan.
+	cacheStore *scanCache
 
 	// suppress is built from the config and flags before a scan starts.
 	suppress *suppression
@@ -168,6 +172,7 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.explain, "explain", false, "print on stderr, for each candidate secret, the detector that raised it and what reported or dropped it (secrets redacted)")
 	switch cmd {
 	case "history":
+		fs.StringVar(&o.cache, "cache", "", "keep what each blob's scan found in `dir`, so that a repeat sweep scans only new blobs (the cache holds the secrets found: keep it private)")
 		fs.Var(&o.shard, "shard", "scan only shard `K/N` of the unique blobs (K from 1 to N), partitioned by blob id; combine the shards' json or jsonl reports with 'secretsweep merge'")
 	case "dir":
 		fs.BoolVar(&o.noIgnore, "no-ignore", false, "also scan files that .gitignore excludes")
@@ -283,6 +288,8 @@ type result struct {
 	commits    int
 	// suppressedBy counts silenced findings by verdict kind.
 	suppressedBy map[string]int
+	// cached counts blobs whose results came from --cache.
+	cached int
 	// explain holds the --explain records.
 	explain   []report.Explanation
 	explained map[explainKey]bool
@@ -323,6 +330,11 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 	o.suppress, err = newSuppression(cfg, o, cfgRoot)
 	if err != nil {
 		return nil, err
+	}
+	if o.cache != "" && cmd == "history" && !o.explain { // --explain needs every candidate: no cache
+		if o.cacheStore, err = openCache(o.cache, cfg); err != nil {
+			return nil, err
+		}
 	}
 	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain}
 	key := o.fingerprintKey
@@ -417,6 +429,9 @@ func printSummary(w io.Writer, res *result, elapsed time.Duration, maxSize int64
 	fmt.Fprintf(&b, "scanned %d blobs (%s)", st.Blobs, humanBytes(st.Bytes))
 	if res.commits > 0 {
 		fmt.Fprintf(&b, " from %d commits", res.commits)
+	}
+	if res.cached > 0 {
+		fmt.Fprintf(&b, " (+%d unchanged blobs from the cache)", res.cached)
 	}
 	fmt.Fprintf(&b, " in %s", elapsed.Round(time.Millisecond))
 	var skipped []string

@@ -200,22 +200,28 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 	res := &result{blobsTotal: ix.NumBlobs(), commits: ix.Commits()}
 	sc.Suppress = o.suppress.hook(fkey)
 
+	// The blobs to read: this shard's, less those the cache holds.
+	var toRead []plumbing.Hash
+	var cached []plumbing.Hash
+	for _, id := range ix.Blobs() {
+		switch {
+		case !o.shard.on(id):
+		case o.cacheStore != nil && o.cacheStore.has(id.String(), ix.Paths(id)):
+			cached = append(cached, id)
+		default:
+			toRead = append(toRead, id)
+		}
+	}
+	if o.cacheStore != nil {
+		sc.Keep = true
+	}
+
 	blobs := make(chan gitwalk.Blob, 2*sc.Workers)
 	items := make(chan *scan.Item, 2*sc.Workers)
 	readDone := make(chan error, 1)
 	go func() {
 		defer close(blobs)
-		ids := ix.Blobs()
-		if o.shard.n > 0 {
-			var mine []plumbing.Hash
-			for _, id := range ids {
-				if o.shard.on(id) {
-					mine = append(mine, id)
-				}
-			}
-			ids = mine
-		}
-		readDone <- repo.ReadBlobList(ctx, ids, o.maxBlobSize, blobs)
+		readDone <- repo.ReadBlobList(ctx, toRead, o.maxBlobSize, blobs)
 	}()
 	go func() {
 		defer close(items)
@@ -227,7 +233,10 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 	// one whose every occurrence is suppressed counts as suppressed.
 	groups := map[identity][]occurrence{}
 	silenced := map[identity]silencedOcc{}
-	stats, err := sc.Run(ctx, items, func(r *scan.Result) {
+	sink := func(r *scan.Result) {
+		if o.cacheStore != nil && r.Item.Size >= 0 { // Size -1: replayed from the cache
+			o.cacheStore.add(r)
+		}
 		res.addDropped(o, r)
 		id := plumbing.NewHash(r.Item.Blob)
 		for path, fs := range r.Findings {
@@ -244,10 +253,21 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 				}
 			}
 		}
-	})
+	}
+	stats, err := sc.Run(ctx, items, sink)
 	readErr := <-readDone
 	if err != nil {
 		return nil, err
+	}
+	for _, id := range cached {
+		raw, _ := o.cacheStore.lookup(id.String(), ix.Paths(id))
+		sink(sc.Replay(&scan.Item{Paths: ix.Paths(id), Blob: id.String(), Size: -1}, raw))
+		res.cached++
+	}
+	if o.cacheStore != nil {
+		if err := o.cacheStore.flush(); err != nil {
+			return nil, err
+		}
 	}
 	res.stats = stats
 	res.incomplete = stats.ErrorMessages

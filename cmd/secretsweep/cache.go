@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/secretsweep/secretsweep/detectors"
+	"github.com/secretsweep/secretsweep/scan"
+)
+
+// The scan cache (history --cache DIR) stores, per blob id and rule set, what
+// scanning the blob found at each of its paths, before suppression, so that a
+// repeat sweep reads and scans only blobs it has not seen. Allowlists, markers,
+// ignore files and baselines are applied afresh on every run.
+//
+// One file per rule set, DIR/<hash>.jsonl, one JSON object a line, appended to.
+// The hash covers the rules and the secretsweep build, so a changed rule set or
+// binary starts a new file. The file holds the secrets found (as the repository
+// does), so it is written with mode 0600 in a directory of mode 0700.
+
+type cacheEntry struct {
+	Blob  string                `json:"blob"`
+	Paths map[string][]scan.Raw `json:"paths"`
+}
+
+type scanCache struct {
+	file    string
+	entries map[string]cacheEntry
+	added   []cacheEntry
+}
+
+// ruleSetHash identifies the rule set and the build that applies it.
+func ruleSetHash(cfg *detectors.Config) (string, error) {
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(cfg.Rules); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "version %s\n", buildID())
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+var buildIDOnce = sync.OnceValue(func() string {
+	if v := versionString(); v != "devel" {
+		return v
+	}
+	// A development build: the executable's own hash, so that changed detector
+	// code invalidates the cache too.
+	exe, err := os.Executable()
+	if err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return "devel-" + hex.EncodeToString(h.Sum(nil))
+			}
+		}
+	}
+	return "devel-unknown"
+})
+
+func buildID() string { return buildIDOnce() }
+
+// openCache loads the cache file of this rule set in dir, creating dir.
+func openCache(dir string, cfg *detectors.Config) (*scanCache, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	hash, err := ruleSetHash(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	c := &scanCache{file: filepath.Join(dir, hash+".jsonl"), entries: map[string]cacheEntry{}}
+	f, err := os.Open(c.file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var e cacheEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			// A torn last line from an interrupted run: ignore the rest.
+			break
+		}
+		old, ok := c.entries[e.Blob]
+		if ok {
+			for p, rs := range e.Paths {
+				old.Paths[p] = rs
+			}
+			continue
+		}
+		c.entries[e.Blob] = e
+	}
+	return c, nil
+}
+
+// lookup returns the recorded findings of blob when it was scanned at every one
+// of paths.
+func (c *scanCache) lookup(blob string, paths []string) (map[string][]scan.Raw, bool) {
+	e, ok := c.entries[blob]
+	if !ok {
+		return nil, false
+	}
+	for _, p := range paths {
+		if _, ok := e.Paths[p]; !ok {
+			return nil, false
+		}
+	}
+	return e.Paths, true
+}
+
+func (c *scanCache) has(blob string, paths []string) bool {
+	_, ok := c.lookup(blob, paths)
+	return ok
+}
+
+// add records a scanned item; only fully read and scanned items are recorded.
+func (c *scanCache) add(r *scan.Result) {
+	it := r.Item
+	if it.Err != nil || r.Err != nil || it.Oversized {
+		return
+	}
+	e := cacheEntry{Blob: it.Blob, Paths: map[string][]scan.Raw{}}
+	for _, p := range it.Paths {
+		e.Paths[p] = r.Raw[p]
+		if e.Paths[p] == nil {
+			e.Paths[p] = []scan.Raw{}
+		}
+	}
+	c.added = append(c.added, e)
+}
+
+// flush appends the new entries.
+func (c *scanCache) flush() error {
+	if len(c.added) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(c.file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for _, e := range c.added {
+		if err := enc.Encode(e); err != nil {
+			f.Close()
+			return fmt.Errorf("cache: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("cache: %w", err)
+	}
+	c.added = nil
+	return f.Close()
+}

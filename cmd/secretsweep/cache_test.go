@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestHistoryCache(t *testing.T) {
+	f := newRepo(t)
+	tok := fakeGitHubPAT("cache")
+	for i := 0; i < 5; i++ {
+		f.write(fmt.Sprintf("m%d.py", i), fmt.Sprintf("x = %d\n", i))
+		f.commit("c")
+	}
+	f.write("app.py", "TOKEN = '"+tok+"'\nX_PASSWORD = 'Zk8#vQ3mW7xP'  # secretsweep:allow\n")
+	f.commit("secret")
+	cache := t.TempDir()
+
+	want := ss(t, "", "history", "--format", "json", "--show-suppressed", f.dir).mustCode(t, 1).stdout
+	first := ss(t, "", "history", "--format", "json", "--show-suppressed", "--cache", cache, f.dir).mustCode(t, 1)
+	second := ss(t, "", "history", "--format", "json", "--show-suppressed", "--cache", cache, f.dir).mustCode(t, 1)
+	if first.stdout != want || second.stdout != want {
+		t.Fatalf("cached runs differ from an uncached one:\n%s\n---\n%s\n---\n%s", want, first.stdout, second.stdout)
+	}
+	if !strings.Contains(second.stderr, "scanned 0 blobs") || !strings.Contains(second.stderr, "+6 unchanged blobs from the cache") {
+		t.Errorf("second run did not use the cache: %s", second.stderr)
+	}
+	// Suppression is applied afresh: a new ignore entry silences a cached finding.
+	rs := records(t, want)
+	var fp string
+	for _, r := range rs {
+		if r.Rule == "github-pat" {
+			fp = r.Fingerprint
+		}
+	}
+	os.WriteFile(filepath.Join(f.dir, ".secretsweepignore"), []byte(fp+"\n"), 0o644)
+	ss(t, "", "history", "--cache", cache, f.dir).mustCode(t, 0)
+	os.Remove(filepath.Join(f.dir, ".secretsweepignore"))
+
+	// A new commit: only its blobs are scanned.
+	f.write("new.env", "DB_PASSWORD=Qx9#vN3kP7wL\n")
+	f.commit("new")
+	third := ss(t, "", "history", "--format", "json", "--cache", cache, f.dir).mustCode(t, 1)
+	if !strings.Contains(third.stderr, "scanned 1 blobs") {
+		t.Errorf("after one new commit: %s", third.stderr)
+	}
+	if got := len(records(t, third.stdout)); got != 2 {
+		t.Errorf("after one new commit: %d findings, want 2", got)
+	}
+	// A changed rule set does not use the old results.
+	os.WriteFile(filepath.Join(f.dir, ".secretsweep.toml"), []byte("[extend]\ndefault = true\ndisabled_rules = [\"url-credentials\"]\n"), 0o644)
+	fourth := ss(t, "", "history", "--cache", cache, f.dir).mustCode(t, 1)
+	if strings.Contains(fourth.stderr, "from the cache") {
+		t.Errorf("a changed rule set used the cache: %s", fourth.stderr)
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 2 {
+		t.Errorf("cache files: %d, want one per rule set (2)", len(entries))
+	}
+	for _, e := range entries {
+		if info, _ := e.Info(); info.Mode().Perm() != 0o600 {
+			t.Errorf("cache file %s has mode %v, want 0600", e.Name(), info.Mode().Perm())
+		}
+	}
+}
