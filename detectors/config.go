@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -372,10 +373,13 @@ func cmpOr(a, b string) string {
 
 var idLineRe = regexp.MustCompile(`(?m)^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')`)
 
-// idLines maps each rule id to the line its `id = ...` stands on.
+// idLines maps each rule id to the line its `id = ...` stands on, in one pass.
 func idLines(data []byte) map[string]int {
 	out := map[string]int{}
+	line, last := 1, 0
 	for _, m := range idLineRe.FindAllSubmatchIndex(data, -1) {
+		line += bytes.Count(data[last:m[0]], []byte{'\n'})
+		last = m[0]
 		var id string
 		if m[2] >= 0 {
 			id = string(data[m[2]:m[3]])
@@ -383,7 +387,7 @@ func idLines(data []byte) map[string]int {
 			id = string(data[m[4]:m[5]])
 		}
 		if _, dup := out[id]; !dup {
-			out[id] = 1 + strings.Count(string(data[:m[0]]), "\n")
+			out[id] = line
 		}
 	}
 	return out

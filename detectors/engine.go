@@ -84,9 +84,23 @@ func (r *rule) compile() error {
 	return r.err
 }
 
-// NewEngine builds an engine for cfg. It compiles no regex: each is compiled on
-// first use, so that a scan of one small file costs only the rules it needs.
+// Options tune an Engine for its workload.
+type Options struct {
+	// SmallInput builds the keyword automaton as an NFA, which takes about 1 ms
+	// instead of the DFA's 40 ms but scans about 20% slower: right for a
+	// pre-commit hook or stdin, wrong for a history sweep.
+	SmallInput bool
+}
+
+// NewEngine builds an engine for cfg, for large inputs (see Options).
 func NewEngine(cfg *Config) (*Engine, error) {
+	return NewEngineWith(cfg, Options{})
+}
+
+// NewEngineWith builds an engine for cfg. It compiles no regex: each is
+// compiled on first use, so that a scan of one small file costs only the rules
+// it needs.
+func NewEngineWith(cfg *Config, opt Options) (*Engine, error) {
 	e := &Engine{structured: map[string]*rule{}}
 	kwIndex := map[string]int{}
 	var patterns []string
@@ -120,7 +134,7 @@ func NewEngine(cfg *Config) (*Engine, error) {
 		b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
 			AsciiCaseInsensitive: true,
 			MatchKind:            ahocorasick.StandardMatch,
-			DFA:                  true,
+			DFA:                  !opt.SmallInput,
 		})
 		e.ac = b.Build(patterns)
 		e.hasKW = true

@@ -323,7 +323,8 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 	if err != nil {
 		return nil, err
 	}
-	eng, err := detectors.NewEngine(cfg)
+	// A hook or stdin scans little: build the keyword automaton fast.
+	eng, err := detectors.NewEngineWith(cfg, detectors.Options{SmallInput: cmd == "stdin" || cmd == "staged"})
 	if err != nil {
 		return nil, err
 	}
