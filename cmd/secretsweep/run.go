@@ -45,8 +45,12 @@ const usage = `secretsweep finds hardcoded secrets in git repositories, director
 
 Usage:
   secretsweep history [flags] [PATH]   scan every blob in the history of the repository at PATH (default .)
+  secretsweep history --range BASE..TIP [flags] [PATH]   only what the commits of BASE..TIP introduced (CI)
   secretsweep dir [flags] [PATH]       scan the files under PATH (default .)
   secretsweep stdin [flags]            scan standard input
+  secretsweep staged [flags] [FILE...] scan the staged changes (or the staged FILEs): for a pre-commit hook
+  secretsweep pre-push [flags]         scan the commits a push sends (git's pre-push lines on stdin)
+  secretsweep install-hook [--pre-push] [--force] [PATH]   write a git hook that runs secretsweep
   secretsweep baseline create|prune|audit   record known findings, so that scans report only new ones
   secretsweep merge [flags] FILE...    combine the reports of 'history --shard K/N' runs into one
   secretsweep version                  print the version
@@ -67,6 +71,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cmd {
 	case "history", "dir", "stdin":
 		return runScan(ctx, cmd, rest, stdin, stdout, stderr)
+	case "staged":
+		return runStaged(ctx, rest, stdout, stderr)
+	case "pre-push":
+		return runPrePush(ctx, rest, stdin, stdout, stderr)
+	case "install-hook":
+		return runInstallHook(rest, stdout, stderr)
 	case "baseline":
 		return runBaseline(ctx, rest, stdin, stdout, stderr)
 	case "merge":
@@ -107,6 +117,8 @@ type options struct {
 
 	// suppress is built from the config and flags before a scan starts.
 	suppress *suppression
+
+	hookOptions // staged, pre-push, history --range (hooks.go)
 }
 
 // sizeFlag parses sizes such as 1048576, 10MB, 512KiB or 1G.
@@ -179,6 +191,7 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	case "stdin":
 		fs.StringVar(&o.stdinPath, "path", "stdin", "file `name` to give the input, for path-based rules and file-type detection")
 	}
+	addHookFlags(fs, cmd, o, stderr) // --range, --since, --no-progress, --repo, --all-changes (hooks.go)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: secretsweep %s [flags]%s\n\nFlags:\n", cmd, map[bool]string{true: " [PATH]", false: ""}[cmd != "stdin"])
 		fs.PrintDefaults()

@@ -184,10 +184,11 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		return nil, err
 	}
 	defer repo.Close()
-	ix, err := repo.Walk(ctx)
+	ix, err := o.walkHistory(ctx, repo) // every ref, or --range/--since/pre-push (prepush.go)
 	if err != nil {
 		return nil, err
 	}
+	defer o.hist.done() // clears the progress bar (progress.go)
 	fkey := []byte(key)
 	if key == "" {
 		fkey = []byte(defaultFingerprintKey)
@@ -237,6 +238,7 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		if o.cacheStore != nil && r.Item.Size >= 0 { // Size -1: replayed from the cache
 			o.cacheStore.add(r)
 		}
+		o.hist.onResult(r) // progress; drops what a range did not introduce (prepush.go)
 		res.addDropped(o, r)
 		id := plumbing.NewHash(r.Item.Blob)
 		for path, fs := range r.Findings {
