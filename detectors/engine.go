@@ -3,6 +3,7 @@ package detectors
 import (
 	"bytes"
 	"fmt"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"sync"
@@ -63,11 +64,17 @@ type rule struct {
 	re   *re2.Regexp
 	path *re2.Regexp
 	err  error
+	// multiline: the regex can match a line break, so it must see whole files.
+	multiline bool
 }
 
 func (r *rule) compile() error {
 	r.once.Do(func() {
 		if r.spec.Regex != "" {
+			// Whole files for rules built to span lines (key blocks, explicit line
+			// breaks); the lines around keyword hits for the rest, where a \s
+			// between a name and its value may cross at most a line or two.
+			r.multiline = slices.Contains(r.spec.Tags, "private-key") || explicitNewline(r.spec.Regex)
 			r.re, r.err = re2.Compile(r.spec.Regex)
 			if r.err != nil {
 				r.err = fmt.Errorf("rule %q: regex: %v", r.spec.ID, r.err)
@@ -167,24 +174,82 @@ func (e *Engine) Rules() int { return len(e.rules) }
 // occur in data (and those without keywords). This is the prefilter: it may name a
 // rule whose regex then finds nothing, but never leaves out one that would match.
 func (e *Engine) candidates(data []byte) []int {
-	var on []bool
+	out, _ := e.candidateHits(data)
+	return out
+}
+
+// candidateHits is candidates with, for each rule index, the offsets of its
+// keyword hits (nil for rules without keywords).
+func (e *Engine) candidateHits(data []byte) ([]int, map[int][]int) {
 	var out []int
+	var hits map[int][]int
 	if e.hasKW {
 		it := e.ac.IterOverlappingByte(data)
 		for m := it.Next(); m != nil; m = it.Next() {
-			if on == nil {
-				on = make([]bool, len(e.rules))
+			if hits == nil {
+				hits = map[int][]int{}
 			}
 			for _, ri := range e.kwRule[m.Pattern()] {
-				if !on[ri] {
-					on[ri] = true
+				if _, ok := hits[ri]; !ok {
 					out = append(out, ri)
+				}
+				hs := hits[ri]
+				if len(hs) < maxHits {
+					hits[ri] = append(hs, m.Start())
+				} else if len(hs) == maxHits {
+					hits[ri] = append(hs, -1) // too many: scan the whole file
 				}
 			}
 		}
 	}
 	out = append(out, e.always...)
 	sort.Ints(out)
+	return out, hits
+}
+
+// maxHits bounds the keyword hits kept per rule; past it, the rule's regex runs
+// over the whole file.
+const maxHits = 512
+
+// windows returns the parts of data a single-line rule needs to search: the
+// lines around its keyword hits (the line before and after too), merged where
+// they are close. A regex match contains a keyword (the rule tests check this
+// for every example), so a match of a rule that cannot span lines lies within
+// one such window. nil means the whole of data.
+func windows(data []byte, hits []int) [][2]int {
+	if len(hits) == 0 || hits[len(hits)-1] < 0 {
+		return nil
+	}
+	var out [][2]int
+	covered := 0
+	for _, h := range hits {
+		if len(out) > 0 && h < out[len(out)-1][1] {
+			continue // inside the last window
+		}
+		start := bytes.LastIndexByte(data[:h], '\n')
+		if start > 0 {
+			start = bytes.LastIndexByte(data[:start], '\n')
+		}
+		start++
+		end := len(data)
+		if i := bytes.IndexByte(data[h:], '\n'); i >= 0 {
+			end = h + i + 1
+			if j := bytes.IndexByte(data[end:], '\n'); j >= 0 {
+				end += j + 1
+			} else {
+				end = len(data)
+			}
+		}
+		if len(out) > 0 && start <= out[len(out)-1][1]+256 {
+			out[len(out)-1][1] = end
+		} else {
+			out = append(out, [2]int{start, end})
+		}
+		covered = end - out[0][0]
+	}
+	if covered > len(data)/2 {
+		return nil // most of the file: one call is cheaper than many
+	}
 	return out
 }
 
@@ -205,7 +270,8 @@ func (e *Engine) ScanExplain(path string, data []byte) ([]Finding, error) {
 func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error) {
 	var out []Finding
 	lines := lineIndex{data: data}
-	for _, ri := range e.candidates(data) {
+	cands, hits := e.candidateHits(data)
+	for _, ri := range cands {
 		r := e.rules[ri]
 		if err := r.compile(); err != nil {
 			return nil, err
@@ -213,7 +279,26 @@ func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error)
 		if r.path != nil && !r.path.MatchString(path) {
 			continue
 		}
-		for _, m := range r.re.FindAllSubmatchIndex(data, -1) {
+		var matches [][]int
+		var win [][2]int
+		if !r.multiline {
+			win = windows(data, hits[ri])
+		}
+		if win == nil {
+			matches = r.re.FindAllSubmatchIndex(data, -1)
+		} else {
+			for _, w := range win {
+				for _, m := range r.re.FindAllSubmatchIndex(data[w[0]:w[1]], -1) {
+					for k := range m {
+						if m[k] >= 0 {
+							m[k] += w[0]
+						}
+					}
+					matches = append(matches, m)
+				}
+			}
+		}
+		for _, m := range matches {
 			g := r.spec.SecretGroup
 			if 2*g+1 >= len(m) || m[2*g] < 0 {
 				continue
@@ -387,4 +472,34 @@ func (l *lineIndex) pos(off int) (line, col int) {
 	}
 	n := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
 	return n + 1, off - l.starts[n] + 1
+}
+
+// explicitNewline reports whether a regex spells out a line break (a literal
+// \n or \r, or '.' with the s flag): it is written to match across lines.
+// When unsure it says yes.
+func explicitNewline(expr string) bool {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return true
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				if r == '\n' || r == '\r' {
+					return true
+				}
+			}
+		case syntax.OpAnyChar:
+			return true
+		}
+		for _, sub := range re.Sub {
+			if walk(sub) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(re)
 }

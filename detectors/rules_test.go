@@ -195,13 +195,79 @@ func TestRuleRegexShapes(t *testing.T) {
 		if err != nil {
 			continue // TestDefaultRulesValid reports RE2-only syntax
 		}
-		if slices.Contains(r.Tags, "private-key") {
+		if s := bigCount(re); s != "" {
+			t.Errorf("rule %s: counted repetition %s: RE2 expands the count into as many program steps, which is slow; use {m,} after a literal prefix", r.ID, s)
+		}
+		if slices.Contains(r.Tags, "private-key") || literalPrefix(re) {
 			continue
 		}
 		if s := openEndedLetters(re); s != "" {
-			t.Errorf("rule %s: open-ended repetition %s; bound it ({m,n})", r.ID, s)
+			t.Errorf("rule %s: open-ended repetition %s without a literal prefix; bound it ({m,n}) or anchor the regex at a literal", r.ID, s)
 		}
 	}
+}
+
+// bigCount returns the first counted repetition with an upper bound over 256.
+func bigCount(re *syntax.Regexp) string {
+	if re.Op == syntax.OpRepeat && re.Max > 256 {
+		return re.String()
+	}
+	for _, s := range re.Sub {
+		if x := bigCount(s); x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// literalPrefix reports whether every match starts with a literal of two or
+// more bytes (a token prefix such as "eyJ" or "PuTTY-User-Key-File-"), which
+// RE2 finds quickly and which bounds where a match can start.
+func literalPrefix(re *syntax.Regexp) bool {
+	for {
+		switch re.Op {
+		case syntax.OpCapture:
+			re = re.Sub[0]
+			continue
+		case syntax.OpConcat:
+			// Skip leading boundaries: \b, ^, or a one-character delimiter
+			// alternation such as (?:^|[^A-Za-z0-9]).
+			i := 0
+			for i < len(re.Sub) && boundaryLike(re.Sub[i]) {
+				i++
+			}
+			if i == len(re.Sub) {
+				return false
+			}
+			re = re.Sub[i]
+			continue
+		case syntax.OpLiteral:
+			return len(re.Rune) >= 2
+		case syntax.OpAlternate:
+			for _, sub := range re.Sub {
+				if !literalPrefix(sub) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+}
+
+func boundaryLike(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpBeginLine, syntax.OpBeginText:
+		return true
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !boundaryLike(s) && s.Op != syntax.OpCharClass {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // openEndedLetters returns the first *, + or {n,} in re whose operand matches an
