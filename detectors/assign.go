@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/secretsweep/secretsweep/detectors/confextract"
 	"github.com/secretsweep/secretsweep/detectors/kv"
@@ -174,22 +175,45 @@ var credHints = [][]byte{
 // unquoted value counts as a literal (config, shell, prose) or not (code).
 func scanLines(data []byte, unquotedOK, commentsOnly bool) []kv.Pair {
 	lower := asciiLower(data)
+	// The lines to look at are those holding a hint: find the hints with one
+	// fast search each over the whole file rather than per line.
+	var hits []int
+	for _, h := range credHints {
+		for i := 0; ; {
+			j := bytes.Index(lower[i:], h)
+			if j < 0 {
+				break
+			}
+			hits = append(hits, i+j)
+			i += j + len(h)
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	slices.Sort(hits)
 	var out []kv.Pair
-	lineNo := 0
-	for off := 0; off < len(data); {
-		lineNo++
+	lineNo, counted := 1, 0
+	lastEnd := -1 // end of the last line looked at
+	for _, h := range hits {
+		if h <= lastEnd {
+			continue // on a line already looked at
+		}
+		off := bytes.LastIndexByte(data[:h], '\n') + 1
+		lineNo += bytes.Count(data[counted:off], []byte{'\n'})
+		counted = off
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
 			end = len(data)
 		} else {
 			end += off
 		}
-		if end-off <= 4096 && hasHint(lower[off:end]) && (!commentsOnly || isCommentLine(data[off:end])) {
+		lastEnd = end
+		if end-off <= 4096 && (!commentsOnly || isCommentLine(data[off:end])) {
 			// In a comment of code, an unquoted value is prose or a shell line, not
 			// an expression: `# export DB_PASSWORD=...`, ` * TOKEN=...`.
 			out = appendLinePairs(out, data[off:end], off, lineNo, unquotedOK || isCodeComment(data[off:end]))
 		}
-		off = end + 1
 	}
 	return out
 }
