@@ -233,14 +233,6 @@ func isCommentLine(l []byte) bool {
 	return len(l) > 0 && l[0] == '#'
 }
 
-func hasHint(l []byte) bool {
-	for _, h := range credHints {
-		if bytes.Contains(l, h) {
-			return true
-		}
-	}
-	return false
-}
 
 func asciiLower(b []byte) []byte {
 	out := make([]byte, len(b))
