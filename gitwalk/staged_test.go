@@ -2,6 +2,7 @@ package gitwalk
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -144,4 +145,60 @@ func TestReadIndexConflict(t *testing.T) {
 	if len(s.Changes()) != 0 {
 		t.Errorf("changes %v, want none", changedPaths(s))
 	}
+}
+
+// TestIndexTreeHash: the index's trees hashed in memory are those git writes
+// (file modes, symlinks, submodules, git's name order), and a change deep in
+// a large tree reads only HEAD's commit and the trees on its path, from a
+// pack or loose.
+func TestIndexTreeHash(t *testing.T) {
+	g := newGitRepo(t)
+	for d := range 20 {
+		for f := range 5 {
+			g.write(fmt.Sprintf("d%02d/sub/f%d.txt", d, f), fmt.Sprintf("%d/%d\n", d, f))
+		}
+	}
+	for _, name := range []string{"a", "a.b", "a0", "a-b/x", "a/b/c"} {
+		g.write(name+"/file", name)
+	}
+	g.write("exec.sh", "#!/bin/sh\n")
+	if err := os.Chmod(filepath.Join(g.dir, "exec.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("exec.sh", filepath.Join(g.dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	g.git("update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("2", 40)+",a/module")
+	g.commit("base")
+	g.git("repack", "-adq")
+
+	check := func(what string, maxReads int, wantChanges ...string) {
+		t.Helper()
+		r := openRepo(t, g.dir)
+		s, reads, err := r.readIndex(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := changedPaths(s); !slices.Equal(got, wantChanges) {
+			t.Errorf("%s: changes %v, want %v", what, got, wantChanges)
+		}
+		if reads > maxReads {
+			t.Errorf("%s: %d objects read, want at most %d", what, reads, maxReads)
+		}
+		idx, err := r.decodeIndex("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := indexTree(s, idx).treeHash().String(), g.git("write-tree"); got != want {
+			t.Errorf("%s: index tree %s, git write-tree %s", what, got, want)
+		}
+	}
+	check("nothing staged", 1) // HEAD's commit: its tree equals the index's
+	g.write("d07/sub/f3.txt", "changed\n")
+	g.git("add", "d07/sub/f3.txt")
+	check("one change, packed", 4, "d07/sub/f3.txt") // commit, root, d07, d07/sub
+	g.commit("loose")
+	g.write("d08/sub/f1.txt", "changed\n")
+	g.git("add", "d08/sub/f1.txt")
+	check("one change, HEAD loose", 4, "d08/sub/f1.txt")
 }

@@ -152,7 +152,9 @@ func scanStaged(ctx context.Context, o *options, files []string) (*result, []str
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := detectors.NewEngine(cfg)
+	// A commit is small: build the keyword automaton fast (an NFA), unless the
+	// whole work tree may be scanned.
+	eng, err := detectors.NewEngineWith(cfg, detectors.Options{SmallInput: !o.allChanges})
 	if err != nil {
 		return nil, nil, err
 	}
