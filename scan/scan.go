@@ -3,8 +3,11 @@
 //
 // It owns the policy shared by every source: blobs over the size cap and binary
 // blobs are skipped and counted, each blob is identified by its git blob id, and a
-// blob seen at several paths is scanned once per distinct path profile. It does not
-// order findings (the caller sorts), attribute them to commits, or print.
+// blob seen at several paths is scanned once per distinct path profile. Archives
+// (recognised by content) are expanded and their members scanned as files at
+// "archive!member" paths; encoded text is decoded and scanned (Engine.ScanDecoded).
+// It does not order findings (the caller sorts), attribute them to commits, or
+// print.
 package scan
 
 import (
@@ -12,11 +15,13 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 
 	"github.com/secretsweep/secretsweep/allowlist"
+	"github.com/secretsweep/secretsweep/archive"
 	"github.com/secretsweep/secretsweep/detectors"
 )
 
@@ -56,7 +61,28 @@ type Result struct {
 	Raw map[string][]Raw
 	// Binary is set when the content was skipped as binary.
 	Binary bool
-	Err    error
+	// Archive is set when the content was an archive that was expanded: the
+	// findings of its members are in Findings (and Suppressed, Dropped, Raw)
+	// under their member paths, "dist/pkg.whl!pkg/settings.py", with Line and
+	// Column within the member; Item.Blob stays the archive's blob id.
+	Archive *ArchiveResult
+	Err     error
+}
+
+// ArchiveResult describes the expansion of an archive.
+type ArchiveResult struct {
+	archive.Stats
+	// Scanned and Binary count the members scanned and those skipped as
+	// binary, with their bytes.
+	Scanned, ScannedBytes int64
+	Binary, BinaryBytes   int64
+	// Limit is set when a limit (a compression bomb, too many bytes or
+	// entries) stopped the expansion: a policy skip. Members scanned before
+	// it keep their findings.
+	Limit error
+	// Corrupt is set when the archive could not be read; its bytes were then
+	// scanned as any content (and, holding NUL bytes, skipped as binary).
+	Corrupt error
 }
 
 // Suppressed is a finding silenced by an allowlist, an inline marker, an ignore
@@ -84,6 +110,23 @@ type Stats struct {
 	OversizedPaths      []string         // for the warning; first few only
 	ErrorMessages       []string         // first few only
 	oversizedPathsTotal int
+
+	// Archives counts the content recognised as archives and expanded, fully
+	// (also counted in Blobs) or not (also counted in ArchiveLimited, or in
+	// ArchiveCorrupt and Binary); ArchiveMembers and ArchiveBytes count the
+	// members scanned. Members skipped as binary or over the size cap are
+	// counted in Binary and Oversized, named as "archive!member".
+	Archives, ArchiveMembers, ArchiveBytes int64
+	// ArchiveLimited counts the archives that a limit stopped (bombs), skipped
+	// by policy, named with the reason in ArchiveLimitedPaths.
+	ArchiveLimited      int64
+	ArchiveLimitedPaths []string // first few only
+	// ArchiveCorrupt counts the archives (and nested archives or members) that
+	// could not be read, named with the error in ArchiveCorruptPaths; they were
+	// scanned as plain content (so skipped as binary), and the scan is not
+	// incomplete for it.
+	ArchiveCorrupt      int64
+	ArchiveCorruptPaths []string // first few only
 }
 
 // maxNamed bounds how many skipped paths and errors Stats keeps by name.
@@ -102,6 +145,17 @@ type Scanner struct {
 	Suppress func(f *detectors.Finding, line, prevLine string) (allowlist.Verdict, bool)
 	// Keep records every finding before suppression in Result.Raw.
 	Keep bool
+	// ArchiveDepth is how many levels of archives are expanded: 0 none (the
+	// zero value: archives are binary content), 1 the members of an archive,
+	// 2 also the members of archives among those, and so on.
+	ArchiveDepth int
+	// MaxSize caps the size of an archive member as sources cap files (default
+	// archive.DefaultLimits.MaxMember). The uncompressed bytes of one archive
+	// are capped at the larger of archive.DefaultLimits.MaxTotal and 16 times
+	// MaxSize.
+	MaxSize int64
+	// ArchiveLimits, when its fields are set, override those limits (tests).
+	ArchiveLimits archive.Limits
 }
 
 // Run scans every Item from items until the channel closes or ctx is done, and
@@ -168,12 +222,21 @@ func (st *Stats) add(r *Result) {
 		if len(st.OversizedPaths) < maxNamed {
 			st.OversizedPaths = append(st.OversizedPaths, fmt.Sprintf("%s (%d bytes)", it.Paths[0], it.Size))
 		}
+	case r.Archive != nil && r.Archive.Limit != nil:
+		st.ArchiveLimited++
+		if len(st.ArchiveLimitedPaths) < maxNamed {
+			st.ArchiveLimitedPaths = append(st.ArchiveLimitedPaths, fmt.Sprintf("%s (%v)", it.Paths[0], r.Archive.Limit))
+		}
 	case r.Binary:
 		st.Binary++
 		st.BinaryBytes += it.Size
 	default:
 		st.Blobs++
 		st.Bytes += it.Size
+	}
+	if a := r.Archive; a != nil {
+		st.Archives++
+		st.addArchive(it, a)
 	}
 	for _, fs := range r.Findings {
 		st.Findings += int64(len(fs))
@@ -185,6 +248,37 @@ func (st *Stats) add(r *Result) {
 			}
 			st.SuppressedBy[x.Verdict.Kind]++
 		}
+	}
+}
+
+func (st *Stats) addArchive(it *Item, a *ArchiveResult) {
+	st.ArchiveMembers += a.Scanned
+	st.ArchiveBytes += a.ScannedBytes
+	st.Binary += a.Binary
+	st.BinaryBytes += a.BinaryBytes
+	for _, m := range a.Oversized {
+		st.Oversized++
+		st.oversizedPathsTotal++
+		if len(st.OversizedPaths) < maxNamed {
+			st.OversizedPaths = append(st.OversizedPaths, fmt.Sprintf("%s (%d bytes)", m.Path, m.Size))
+		}
+	}
+	corrupt := func(what string) {
+		st.ArchiveCorrupt++
+		if len(st.ArchiveCorruptPaths) < maxNamed {
+			st.ArchiveCorruptPaths = append(st.ArchiveCorruptPaths, what)
+		}
+	}
+	if a.Corrupt != nil {
+		var ce *archive.CorruptError
+		if errors.As(a.Corrupt, &ce) {
+			corrupt(fmt.Sprintf("%s (%v)", it.Paths[0], ce.Err))
+		} else {
+			corrupt(fmt.Sprintf("%s (%v)", it.Paths[0], a.Corrupt))
+		}
+	}
+	for _, p := range a.Problems {
+		corrupt(fmt.Sprintf("%s (%v)", p.Path, p.Err))
 	}
 }
 
@@ -270,27 +364,37 @@ func (s *Scanner) scanItem(it *Item) *Result {
 	if it.Blob == "" {
 		it.Blob = BlobID(it.Data)
 	}
+	if s.ArchiveDepth > 0 && archive.Detect(it.Data) != archive.None {
+		s.scanArchive(r, it)
+		if r.Err != nil || r.Archive.Corrupt == nil {
+			it.Data = nil
+			return r
+		}
+		// A corrupt archive: its bytes are scanned as any content.
+	}
 	if IsBinary(it.Data) {
 		r.Binary = true
 		it.Data = nil
 		return r
 	}
-	// Scan once per distinct profile: paths on which the same rules and detectors
-	// apply give the same findings, up to the path itself.
+	r.Err = s.scanPaths(r, it.Paths, it.Data)
+	it.Data = nil // scanned: let the memory go while the result waits in the sink
+	return r
+}
+
+// scanPaths scans data, seen at paths, into r: once per distinct profile, since
+// paths on which the same rules and detectors apply give the same findings, up to
+// the path itself.
+func (s *Scanner) scanPaths(r *Result, paths []string, data []byte) error {
 	done := map[string][]detectors.Finding{}
-	for _, p := range it.Paths {
+	for _, p := range paths {
 		key := s.Engine.Profile(p)
 		fs, ok := done[key]
 		if !ok {
 			var err error
-			if s.Explain {
-				fs, err = s.Engine.ScanExplain(p, it.Data)
-			} else {
-				fs, err = s.Engine.Scan(p, it.Data)
-			}
+			fs, err = s.Engine.ScanDecoded(p, data, s.Explain)
 			if err != nil {
-				r.Err = err
-				return r
+				return err
 			}
 			done[key] = fs
 		}
@@ -308,7 +412,7 @@ func (s *Scanner) scanItem(it *Item) *Result {
 				dropped = append(dropped, f)
 				continue
 			}
-			line, prev := lineAt(it.Data, f.Start)
+			line, prev := lineAt(data, f.Start)
 			raw = append(raw, Raw{Finding: f, Line: line, PrevLine: prev})
 		}
 		s.resolve(r, p, raw)
@@ -319,6 +423,49 @@ func (s *Scanner) scanItem(it *Item) *Result {
 			r.Dropped[p] = dropped
 		}
 	}
-	it.Data = nil // scanned: let the memory go while the result waits in the sink
-	return r
+	return nil
+}
+
+// scanArchive expands the archive in it.Data and scans each member, at every
+// one of the item's paths joined with the member's ("a.whl!pkg/x.py"), into r.
+func (s *Scanner) scanArchive(r *Result, it *Item) {
+	lim := s.ArchiveLimits
+	lim.MaxDepth = s.ArchiveDepth
+	if lim.MaxMember <= 0 {
+		lim.MaxMember = s.MaxSize
+	}
+	if lim.MaxMember <= 0 {
+		lim.MaxMember = archive.DefaultLimits.MaxMember
+	}
+	if lim.MaxTotal <= 0 {
+		lim.MaxTotal = max(archive.DefaultLimits.MaxTotal, 16*lim.MaxMember)
+	}
+	a := &ArchiveResult{}
+	r.Archive = a
+	name := it.Paths[0]
+	paths := make([]string, len(it.Paths))
+	st, err := archive.Walk(name, it.Data, lim, func(p string, content []byte) error {
+		if IsBinary(content) {
+			a.Binary++
+			a.BinaryBytes += int64(len(content))
+			return nil
+		}
+		a.Scanned++
+		a.ScannedBytes += int64(len(content))
+		member := p[len(name):] // "!dir/file"
+		for i, q := range it.Paths {
+			paths[i] = q + member
+		}
+		return s.scanPaths(r, paths, content)
+	})
+	a.Stats = st
+	switch {
+	case err == nil:
+	case errors.Is(err, archive.ErrLimit):
+		a.Limit = err
+	case errors.Is(err, archive.ErrCorrupt):
+		a.Corrupt = err
+	default:
+		r.Err = err // the engine failed
+	}
 }

@@ -111,6 +111,7 @@ type options struct {
 	showSuppressed bool
 	shard          shardFlag
 	cache          string
+	archiveDepth   int // --archive-depth
 
 	// cacheStore is the open --cache of a history scan.
 	cacheStore *scanCache
@@ -181,6 +182,8 @@ func newFlagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.baseline, "baseline", "", "report only findings not in this baseline `file` (see 'secretsweep baseline')")
 	fs.BoolVar(&o.noInlineAllow, "no-inline-allow", false, "ignore inline allow markers (secretsweep:allow, gitleaks:allow, pragma: allowlist secret), for audits")
 	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also report findings that allowlists, markers, ignore files or the baseline silence, marked as suppressed (they do not set the exit status)")
+	o.archiveDepth = 2
+	fs.Var(depthFlag{&o.archiveDepth}, "archive-depth", "expand archives found by content (zip, wheel, egg, jar, tar, tar.gz, gz) to `N` levels of nesting and scan their members as files at archive!member paths (0: off)")
 	fs.BoolVar(&o.explain, "explain", false, "print on stderr, for each candidate secret, the detector that raised it and what reported or dropped it (secrets redacted)")
 	switch cmd {
 	case "history":
@@ -350,7 +353,7 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 			return nil, err
 		}
 	}
-	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain}
+	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain, ArchiveDepth: o.archiveDepth, MaxSize: o.maxBlobSize}
 	key := o.fingerprintKey
 	if key == "" {
 		key = cfg.FingerprintKey
@@ -448,12 +451,18 @@ func printSummary(w io.Writer, res *result, elapsed time.Duration, maxSize int64
 		fmt.Fprintf(&b, " (+%d unchanged blobs from the cache)", res.cached)
 	}
 	fmt.Fprintf(&b, " in %s", elapsed.Round(time.Millisecond))
+	if st.Archives > 0 || st.ArchiveMembers > 0 {
+		fmt.Fprintf(&b, "; expanded %d archives (%d members, %s)", st.Archives, st.ArchiveMembers, humanBytes(st.ArchiveBytes))
+	}
 	var skipped []string
 	if st.Binary > 0 {
 		skipped = append(skipped, fmt.Sprintf("%d binary", st.Binary))
 	}
 	if st.Oversized > 0 {
 		skipped = append(skipped, fmt.Sprintf("%d over %s", st.Oversized, humanBytes(maxSize)))
+	}
+	if st.ArchiveLimited > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d archives over limits", st.ArchiveLimited))
 	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(&b, "; skipped %s", strings.Join(skipped, ", "))
@@ -481,6 +490,20 @@ func printSummary(w io.Writer, res *result, elapsed time.Duration, maxSize int64
 		fmt.Fprintf(&b, "warning: %d files or blobs over --max-blob-size %s were not scanned: %s", st.Oversized, humanBytes(maxSize), strings.Join(st.OversizedPaths, ", "))
 		if int64(len(st.OversizedPaths)) < st.Oversized {
 			fmt.Fprintf(&b, " and %d more", st.Oversized-int64(len(st.OversizedPaths)))
+		}
+		b.WriteByte('\n')
+	}
+	if st.ArchiveLimited > 0 {
+		fmt.Fprintf(&b, "warning: %d archives were not fully scanned: a limit stopped their expansion (compression bomb, total size or entries): %s", st.ArchiveLimited, strings.Join(st.ArchiveLimitedPaths, ", "))
+		if n := st.ArchiveLimited - int64(len(st.ArchiveLimitedPaths)); n > 0 {
+			fmt.Fprintf(&b, " and %d more", n)
+		}
+		b.WriteByte('\n')
+	}
+	if st.ArchiveCorrupt > 0 {
+		fmt.Fprintf(&b, "warning: %d archives or archive members could not be read (corrupt, truncated or unsupported) and were scanned as plain content, which does not make the scan incomplete: %s", st.ArchiveCorrupt, strings.Join(st.ArchiveCorruptPaths, ", "))
+		if n := st.ArchiveCorrupt - int64(len(st.ArchiveCorruptPaths)); n > 0 {
+			fmt.Fprintf(&b, " and %d more", n)
 		}
 		b.WriteByte('\n')
 	}

@@ -282,7 +282,7 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		best := -1
 		var bestCommit *gitwalk.Commit
 		for i, oc := range occs {
-			c, ok := ix.Origin(oc.blob, k.path)
+			c, ok := memberOrigin(ix, oc.blob, k.path)
 			if !ok {
 				continue
 			}
@@ -323,7 +323,7 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 			continue
 		}
 		rec := newRecord(&so.occ.f, so.occ.blob.String(), fkey, o.showSecrets)
-		if c, ok := ix.Origin(so.occ.blob, k.path); ok {
+		if c, ok := memberOrigin(ix, so.occ.blob, k.path); ok {
 			rec.Commit, rec.Author, rec.Email = c.ID, c.Author, c.Email
 			if o.shard.n > 0 {
 				rec.ShardOrder = &c.Order
@@ -345,7 +345,7 @@ type silencedOcc struct {
 
 // secretInHead reports whether HEAD's tree holds the secret at the same path.
 func secretInHead(repo *gitwalk.Repo, ix *gitwalk.Index, k identity, occs []occurrence, cache map[plumbing.Hash][]byte, max int64) (bool, error) {
-	hb, ok := ix.HeadBlob(k.path)
+	hb, ok := memberHeadBlob(ix, k.path)
 	if !ok {
 		return false, nil
 	}
