@@ -27,6 +27,8 @@
 #   BENCH_PROFILE=FILE  also write a CPU profile of the history pipeline
 #                       (benchtool scan) to FILE and print its top functions
 #   BENCH_NO_DIR=1      skip the dir scan
+#   BENCH_TIME=go       time with `benchtool run` (getrusage) even where
+#                       /usr/bin/time exists (it is the fallback without it)
 # Other jobs on the machine inflate wall times: compare CPU times, and look
 # at the load average printed at the start and the end.
 set -euo pipefail
@@ -55,7 +57,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs inflat
 # timed OUTFILE CMD...: runs CMD with stdout to /dev/null and stderr to
 # $tmp/err, and writes "wall user sys maxrss_kib" to OUTFILE; the exit
 # status 1 (findings) counts as success.
-if [ -x /usr/bin/time ]; then
+if [ -x /usr/bin/time ] && [ "${BENCH_TIME:-}" != go ]; then
   timed() { local o=$1; shift; /usr/bin/time -f '%e %U %S %M' -o "$o" "$@" >/dev/null 2>"$tmp/err" || [ $? -eq 1 ]; }
 else
   timed() { local o=$1; shift; "$tmp/benchtool" run -o "$o" -- "$@" >/dev/null 2>"$tmp/err" || [ $? -eq 1 ]; }
