@@ -161,7 +161,7 @@ func scanStaged(ctx context.Context, o *options, files []string) (*result, []str
 	if o.suppress, err = newSuppression(cfg, o, root); err != nil {
 		return nil, nil, err
 	}
-	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain}
+	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain, ArchiveDepth: o.archiveDepth, MaxSize: o.maxBlobSize}
 	// The fingerprint key (by default the root commit, which takes a walk of
 	// HEAD's first-parent chain to find) is looked up only once a finding
 	// needs it: a clean commit never pays for it.
