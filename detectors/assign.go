@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"bytes"
+	"strings"
 	"slices"
 
 	"github.com/secretsweep/secretsweep/detectors/confextract"
@@ -87,7 +88,11 @@ func extractPairs(path, kind string, data []byte) []kv.Pair {
 		// comments and inside strings, which the extractor does not look into.
 		return mergePairs(pyextract.Extract(data), scanLines(data, false, false))
 	}
-	switch f := confextract.Detect(path, data); f {
+	member := path
+	if i := strings.LastIndexByte(member, '!'); i >= 0 {
+		member = member[i+1:] // a file inside an archive is known by its own name
+	}
+	switch f := confextract.Detect(member, data); f {
 	case confextract.JupyterNotebook:
 		return notebookPairs(data)
 	case confextract.FormatNone:

@@ -53,8 +53,8 @@ func knownDetector(name string) bool {
 // final extension (lower case) or, for files known by name, the name.
 func fileKind(path string) string {
 	name := path
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
+	if i := strings.LastIndexAny(name, "/!"); i >= 0 {
+		name = name[i+1:] // "dist/a.whl!pkg/settings.py", "a.zip!.pypirc"
 	}
 	name = strings.ToLower(name)
 	if i := strings.LastIndexByte(name, '.'); i > 0 {

@@ -39,8 +39,9 @@ type scanCache struct {
 }
 
 // ruleSetHash identifies the rule set and the build that applies it.
-func ruleSetHash(cfg *detectors.Config) (string, error) {
+func ruleSetHash(cfg *detectors.Config, archiveDepth int) (string, error) {
 	h := sha256.New()
+	fmt.Fprintf(h, "archive depth %d\n", archiveDepth)
 	if err := json.NewEncoder(h).Encode(cfg.Rules); err != nil {
 		return "", err
 	}
@@ -70,11 +71,11 @@ var buildIDOnce = sync.OnceValue(func() string {
 func buildID() string { return buildIDOnce() }
 
 // openCache loads the cache file of this rule set in dir, creating dir.
-func openCache(dir string, cfg *detectors.Config) (*scanCache, error) {
+func openCache(dir string, cfg *detectors.Config, archiveDepth int) (*scanCache, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	hash, err := ruleSetHash(cfg)
+	hash, err := ruleSetHash(cfg, archiveDepth)
 	if err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
@@ -135,10 +136,14 @@ func (c *scanCache) add(r *scan.Result) {
 	}
 	e := cacheEntry{Blob: it.Blob, Paths: map[string][]scan.Raw{}}
 	for _, p := range it.Paths {
-		e.Paths[p] = r.Raw[p]
 		if e.Paths[p] == nil {
 			e.Paths[p] = []scan.Raw{}
 		}
+	}
+	// Findings at the item's paths and, for an archive, at its members'
+	// ("path!member").
+	for p, rs := range r.Raw {
+		e.Paths[p] = rs
 	}
 	c.added = append(c.added, e)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,5 +66,29 @@ func TestHistoryCache(t *testing.T) {
 		if info, _ := e.Info(); info.Mode().Perm() != 0o600 {
 			t.Errorf("cache file %s has mode %v, want 0600", e.Name(), info.Mode().Perm())
 		}
+	}
+}
+
+// Findings inside archives survive the cache.
+func TestHistoryCacheArchives(t *testing.T) {
+	f := newRepo(t)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("pkg/settings.py")
+	w.Write([]byte("GITHUB_TOKEN = '" + fakeGitHubPAT("zip") + "'\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(f.dir, "pkg.whl"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.commit("wheel")
+	cache := t.TempDir()
+	want := ss(t, "", "history", "--format", "json", f.dir).mustCode(t, 1).stdout
+	ss(t, "", "history", "--format", "json", "--cache", cache, f.dir).mustCode(t, 1)
+	second := ss(t, "", "history", "--format", "json", "--cache", cache, f.dir).mustCode(t, 1)
+	if second.stdout != want || !strings.Contains(second.stderr, "from the cache") {
+		t.Errorf("archive findings through the cache:\n%s\n--- want\n%s\n%s", second.stdout, want, second.stderr)
+	}
+	if !strings.Contains(want, "pkg.whl!pkg/settings.py") {
+		t.Errorf("no member finding: %s", want)
 	}
 }

@@ -335,6 +335,15 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 	if cmd == "stdin" {
 		cfgRoot = "."
 	}
+	if cmd == "dir" {
+		st, err := os.Stat(root)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("%s is not a directory (to scan one file: secretsweep stdin --path NAME < FILE)", root)
+		}
+	}
 	cfg, err := loadConfig(o, cfgRoot)
 	if err != nil {
 		return nil, err
@@ -349,7 +358,7 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 		return nil, err
 	}
 	if o.cache != "" && cmd == "history" && !o.explain { // --explain needs every candidate: no cache
-		if o.cacheStore, err = openCache(o.cache, cfg); err != nil {
+		if o.cacheStore, err = openCache(o.cache, cfg, o.archiveDepth); err != nil {
 			return nil, err
 		}
 	}
