@@ -106,9 +106,8 @@ type Stats struct {
 	BinaryBytes         int64
 	Errors              int64 // unreadable input
 	Findings            int64
-	SuppressedBy        map[string]int64 // by verdict kind: allowlist, inline, ignore, baseline
-	OversizedPaths      []string         // for the warning; first few only
-	ErrorMessages       []string         // first few only
+	OversizedPaths      []string // for the warning; first few only
+	ErrorMessages       []string // first few only
 	oversizedPathsTotal int
 
 	// Archives counts the content recognised as archives and expanded, fully
@@ -241,14 +240,7 @@ func (st *Stats) add(r *Result) {
 	for _, fs := range r.Findings {
 		st.Findings += int64(len(fs))
 	}
-	for _, ss := range r.Suppressed {
-		for _, x := range ss {
-			if st.SuppressedBy == nil {
-				st.SuppressedBy = map[string]int64{}
-			}
-			st.SuppressedBy[x.Verdict.Kind]++
-		}
-	}
+
 }
 
 func (st *Stats) addArchive(it *Item, a *ArchiveResult) {
