@@ -251,30 +251,7 @@ func runScan(ctx context.Context, cmd string, args []string, stdin io.Reader, st
 		fmt.Fprintf(stderr, "secretsweep %s: %v\n", cmd, err)
 		return exitError
 	}
-	if err := writeReport(&o, res.records, stdout); err != nil {
-		fmt.Fprintf(stderr, "secretsweep %s: writing report: %v\n", cmd, err)
-		return exitError
-	}
-	if o.explain {
-		if err := report.WriteExplain(stderr, o.format, res.explain); err != nil {
-			fmt.Fprintf(stderr, "secretsweep %s: writing explanations: %v\n", cmd, err)
-			return exitError
-		}
-	}
-	printSummary(stderr, res, time.Since(start), o.maxBlobSize)
-	if len(res.incomplete) > 0 {
-		for _, m := range res.incomplete {
-			fmt.Fprintf(stderr, "secretsweep %s: error: %s\n", cmd, m)
-		}
-		fmt.Fprintf(stderr, "secretsweep %s: the scan is incomplete: part of the input could not be read\n", cmd)
-		return exitError
-	}
-	for _, r := range res.records {
-		if r.Suppression == nil {
-			return exitFindings
-		}
-	}
-	return exitClean
+	return reportScan(cmd, &o, res, start, stdout, stderr)
 }
 
 func (o *options) check(cmd string, pos []string) error {
