@@ -259,6 +259,10 @@ func TestCompareTreeNames(t *testing.T) {
 			if (got < 0) != (wantSign < 0) || (got > 0) != (wantSign > 0) {
 				t.Errorf("compare(%v, %v) = %d, want sign %d", sorted[i], sorted[j], got, wantSign)
 			}
+			got = compareTreeNameStrings(sorted[i].name, sorted[i].dir, sorted[j].name, sorted[j].dir)
+			if (got < 0) != (wantSign < 0) || (got > 0) != (wantSign > 0) {
+				t.Errorf("compareTreeNameStrings(%v, %v) = %d, want sign %d", sorted[i], sorted[j], got, wantSign)
+			}
 		}
 	}
 }

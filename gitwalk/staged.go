@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -336,6 +337,26 @@ func indexTree(s *Staging, idx *index.Index) *indexDir {
 	return root
 }
 
+// compareTreeNameStrings is compareTreeNames for strings.
+func compareTreeNameStrings(a string, aDir bool, b string, bDir bool) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	var ca, cb byte
+	if len(a) > n {
+		ca = a[n]
+	} else if aDir {
+		ca = '/'
+	}
+	if len(b) > n {
+		cb = b[n]
+	} else if bDir {
+		cb = '/'
+	}
+	return int(ca) - int(cb)
+}
+
 func cmpOrRoot(dir string) string {
 	if dir == "" {
 		return "root tree"
@@ -349,21 +370,27 @@ func (d *indexDir) treeHash() plumbing.Hash {
 		return d.hash
 	}
 	slices.SortFunc(d.entries, func(a, b indexTreeEntry) int {
-		return compareTreeNames([]byte(a.name), a.dir != nil, []byte(b.name), b.dir != nil)
+		return compareTreeNameStrings(a.name, a.dir != nil, b.name, b.dir != nil)
 	})
-	var buf bytes.Buffer
+	var buf []byte
 	for _, te := range d.entries {
 		id := te.id
 		if te.dir != nil {
 			id = te.dir.treeHash()
 		}
-		buf.WriteString(strconv.FormatUint(uint64(te.mode), 8))
-		buf.WriteByte(' ')
-		buf.WriteString(te.name)
-		buf.WriteByte(0)
-		buf.Write(id[:])
+		buf = strconv.AppendUint(buf, uint64(te.mode), 8)
+		buf = append(buf, ' ')
+		buf = append(buf, te.name...)
+		buf = append(buf, 0)
+		buf = append(buf, id[:]...)
 	}
-	d.hash, d.hashed = plumbing.ComputeHash(plumbing.TreeObject, buf.Bytes()), true
+	// Plain SHA-1 (the id git gives the object); go-git's hasher also detects
+	// collision attacks, which a comparison with HEAD's own ids does not need.
+	h := sha1.New()
+	h.Write([]byte("tree " + strconv.Itoa(len(buf)) + "\x00"))
+	h.Write(buf)
+	copy(d.hash[:], h.Sum(nil))
+	d.hashed = true
 	return d.hash
 }
 
