@@ -479,22 +479,29 @@ func (w *walker) readTree(id plumbing.Hash, depth int, commit uint32, headWalk b
 		return nil, objErr("reading", "tree", id, where(), err)
 	}
 	size := obj.Size()
-	buf := w.bufs[depth]
-	if int64(cap(buf)) < size {
-		buf = make([]byte, size)
-	}
-	buf = buf[:size]
 	rd, err := obj.Reader()
 	if err != nil {
 		return nil, objErr("reading", "tree", id, where(), err)
 	}
-	_, err = io.ReadFull(rd, buf)
+	// The buffer grows with the content actually read, not to the size the
+	// object's header claims: a header claiming 1 TiB must not allocate it.
+	// Reading one byte past the size also reaches the end of the stream, where
+	// zlib verifies its checksum.
+	bb := bytes.NewBuffer(w.bufs[depth][:0])
+	if size >= 0 {
+		bb.Grow(int(min(size, 1<<20)))
+	}
+	_, err = io.Copy(bb, io.LimitReader(rd, size+1))
+	if err == nil && int64(bb.Len()) != size {
+		err = fmt.Errorf("content is %d bytes, header says %d", bb.Len(), size)
+	}
 	if cerr := rd.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return nil, objErr("reading", "tree", id, where(), err)
 	}
+	buf := bb.Bytes()
 	w.bufs[depth] = buf
 	return buf, nil
 }
