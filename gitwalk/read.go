@@ -133,16 +133,26 @@ func (r *Repo) ReadBlob(id plumbing.Hash, maxSize int64) ([]byte, error) {
 // loose object's header is read first, so an oversized loose blob is never
 // inflated.
 func (r *Repo) readBlob(id plumbing.Hash, maxSize int64, packed bool) (Blob, error) {
+	headerSize := int64(-1)
 	if !packed && maxSize > 0 {
 		// On error fall through: EncodedObject gives the canonical error
 		// and also looks in alternates.
-		if size, err := r.st.EncodedObjectSize(id); err == nil && size > maxSize {
-			return Blob{ID: id, Size: size, Skipped: true}, nil
+		if size, err := r.st.EncodedObjectSize(id); err == nil {
+			if size > maxSize {
+				return Blob{ID: id, Size: size, Skipped: true}, nil
+			}
+			headerSize = size
 		}
 	}
 	obj, err := r.st.EncodedObject(plumbing.BlobObject, id)
 	if err != nil {
 		return Blob{}, objErr("reading", "blob", id, "", err)
+	}
+	// go-git sizes a small loose object by the content it inflated, not by
+	// its header: a mismatch means a corrupt object.
+	if headerSize >= 0 && obj.Size() != headerSize {
+		return Blob{}, objErr("reading", "blob", id, "",
+			fmt.Errorf("content is %d bytes, header says %d", obj.Size(), headerSize))
 	}
 	return readContent(id, obj, maxSize)
 }
@@ -177,9 +187,13 @@ func readContent(id plumbing.Hash, obj plumbing.EncodedObject, maxSize int64) (B
 	_, err = io.ReadFull(rd, data)
 	if err == nil {
 		// The content must end where the header said it would.
+		// That read also reaches the end of the stream, where zlib
+		// verifies its checksum.
 		var one [1]byte
-		if n, _ := rd.Read(one[:]); n > 0 {
+		if n, rerr := rd.Read(one[:]); n > 0 {
 			err = fmt.Errorf("content longer than its header size %d", size)
+		} else if rerr != nil && rerr != io.EOF {
+			err = rerr
 		}
 	}
 	if cerr := rd.Close(); err == nil && cerr != nil {
