@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -15,7 +17,8 @@ import (
 // RootCommit returns the id of the root commit reached from HEAD by following
 // first parents. It is the repository's stable identity (it keys fingerprints),
 // and it is the same whether one scans history, the index or the work tree. It is
-// false, with no error, when HEAD is unborn.
+// false, with no error, when HEAD is unborn, or when the chain reaches a commit
+// listed in .git/shallow (a shallow clone: the root is not there to find).
 //
 // The first-parent chain of a commit never changes, so the answer is cached in
 // the user's cache directory as (tip, root): the next call walks only from HEAD
@@ -44,12 +47,21 @@ func (r *Repo) RootCommit() (string, bool, error) {
 		}
 	}
 	head := ref.Hash()
+	shallow, err := r.st.Shallow()
+	if err != nil {
+		return "", false, fmt.Errorf("gitwalk: reading shallow list: %w", err)
+	}
 	cacheFile := r.rootCacheFile()
 	cachedTip, cachedRoot := readRootCache(cacheFile)
 	for h := head; ; {
 		if h == cachedTip && cachedRoot != "" {
 			writeRootCache(cacheFile, head, cachedRoot)
 			return cachedRoot, true, nil
+		}
+		if slices.Contains(shallow, h) {
+			// A shallow clone cut the chain here: the root commit is not in
+			// the repository, and the cut moves with every fetch.
+			return "", false, nil
 		}
 		c, err := object.GetCommit(r.st, h)
 		if err != nil {
