@@ -300,10 +300,6 @@ func LoadConfigFile(file string) (*Config, error) {
 	return Merge(def, user)
 }
 
-// DefaultConfig parses the embedded patterns.toml.
-func DefaultConfig() (*Config, error) {
-	return ParseConfig("patterns.toml (embedded)", defaultPatterns)
-}
 
 // Merge returns base extended by user: user rules replace base rules of the same
 // id, other user rules are appended, and rules listed in user's disabled_rules are

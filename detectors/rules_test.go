@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"reflect"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -314,4 +315,22 @@ func matchesLetter(re *syntax.Regexp) bool {
 		}
 	}
 	return false
+}
+
+// TestDefaultRulesGenerated checks that default_rules.json, which start-up
+// decodes, is patterns.toml parsed: run `go generate ./detectors` after editing
+// patterns.toml.
+func TestDefaultRulesGenerated(t *testing.T) {
+	want, err := ParseConfig("patterns.toml", DefaultPatterns())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := defaultConfig(t)
+	want.Source = got.Source
+	for i := range want.Rules {
+		want.Rules[i].line = 0
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("detectors/default_rules.json is out of date: run `go generate ./detectors`")
+	}
 }
