@@ -121,8 +121,13 @@ func relName(parts []string) string {
 	return strings.Join(parts, "/")
 }
 
-// readPatterns reads one ignore file; a missing file has no patterns.
+// readPatterns reads one ignore file; a missing file has no patterns. Only a
+// regular file is read: a symbolic link is not followed (git does not follow
+// one either), and opening a FIFO would block the walk forever.
 func readPatterns(file string, domain []string) []gitignore.Pattern {
+	if fi, err := os.Lstat(file); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil
