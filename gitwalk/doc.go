@@ -12,6 +12,10 @@
 // path -> blob map. Repo.ReadBlobs then delivers the content of every blob in
 // the Index exactly once, in pack order, skipping (but reporting, with their
 // size) blobs over a size cap. Repo.ReadBlob reads a single blob.
+// Repo.ReadIndex reads the staging index and compares it with HEAD's tree
+// along the changed paths only (for pre-commit scans); Repo.WalkRange and
+// WalkRanges build an Index of what the commits of BASE..TIP introduced (for
+// CI and pre-push scans); Repo.RootCommit names the repository's root commit.
 //
 // All object data comes through go-git (github.com/go-git/go-git/v5): its
 // storer, and for packed objects its packfile Scanner and delta patcher.
@@ -20,8 +24,8 @@
 //
 // It never runs a git subprocess and never executes anything named by the
 // repository's configuration (hooks, fsmonitor, filters): go-git only reads
-// objects. It does not diff commits, does not look at the work tree or the
-// staging index, does not follow submodules (gitlink entries are skipped),
+// objects. It does not diff file contents, does not look at the work tree,
+// does not follow submodules (gitlink entries are skipped),
 // does not read reflogs or unreachable objects, and does not scan content.
 // It has no globals and never prints or logs; every failure is returned as
 // an error naming the object or path at fault (*ObjectError for an object).
