@@ -7,8 +7,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -181,16 +179,9 @@ func runPrePush(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			"or for a new branch the commits that no remote-tracking ref reaches.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitClean
-	}
-	if err != nil {
-		return exitError
-	}
-	if o.version {
-		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
-		return exitClean
+	pos, code, done := parseCommandFlags(fs, &o, args, stdout)
+	if done {
+		return code
 	}
 	if len(pos) > 2 {
 		fmt.Fprintf(stderr, "secretsweep %s: at most REMOTE and URL (what git passes), got %d arguments\n", cmd, len(pos))

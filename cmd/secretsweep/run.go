@@ -218,6 +218,23 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseCommandFlags parses a scan command's flags (before or after its
+// arguments). done is true when the command has nothing more to do: --help,
+// --version, or a bad flag (which the flag package has reported, with usage).
+func parseCommandFlags(fs *flag.FlagSet, o *options, args []string, stdout io.Writer) (pos []string, code int, done bool) {
+	pos, err := parseInterleaved(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, exitClean, true
+	case err != nil:
+		return nil, exitError, true
+	case o.version:
+		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
+		return nil, exitClean, true
+	}
+	return pos, 0, false
+}
+
 // usageError is a bad flag or argument: reported with a hint, exit 2.
 type usageError struct{ msg string }
 
@@ -226,16 +243,9 @@ func (e usageError) Error() string { return e.msg }
 func runScan(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o options
 	fs := newFlagSet(cmd, &o, stderr)
-	pos, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitClean
-	}
-	if err != nil {
-		return exitError // the flag package has printed the problem and the usage
-	}
-	if o.version {
-		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
-		return exitClean
+	pos, code, done := parseCommandFlags(fs, &o, args, stdout)
+	if done {
+		return code
 	}
 	if err := o.check(cmd, pos); err != nil {
 		fmt.Fprintf(stderr, "secretsweep %s: %v\n", cmd, err)

@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -39,16 +38,9 @@ func runStaged(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			"the staged FILEs (relative to the current directory or the repository root).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	files, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitClean
-	}
-	if err != nil {
-		return exitError
-	}
-	if o.version {
-		fmt.Fprintf(stdout, "secretsweep %s\n", versionString())
-		return exitClean
+	files, code, done := parseCommandFlags(fs, &o, args, stdout)
+	if done {
+		return code
 	}
 	if err := o.check(cmd, nil); err != nil {
 		fmt.Fprintf(stderr, "secretsweep %s: %v\n", cmd, err)
