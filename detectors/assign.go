@@ -2,8 +2,8 @@ package detectors
 
 import (
 	"bytes"
-	"strings"
 	"slices"
+	"strings"
 
 	"github.com/secretsweep/secretsweep/detectors/confextract"
 	"github.com/secretsweep/secretsweep/detectors/kv"
@@ -237,7 +237,6 @@ func isCommentLine(l []byte) bool {
 	l = bytes.TrimLeft(l, " \t")
 	return len(l) > 0 && l[0] == '#'
 }
-
 
 func asciiLower(b []byte) []byte {
 	out := make([]byte, len(b))

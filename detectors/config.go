@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -15,7 +14,11 @@ import (
 
 	secretsweep "github.com/secretsweep/secretsweep"
 	"github.com/secretsweep/secretsweep/allowlist"
+	"github.com/secretsweep/secretsweep/internal/safefile"
 )
+
+// maxConfigSize caps a config file, which may come from the scanned repository.
+const maxConfigSize = 16 << 20
 
 var defaultPatterns = secretsweep.Patterns
 
@@ -116,11 +119,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	var c Config
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &ConfigError{File: name, Line: pe.Position.Line, Err: errors.New(pe.Message)}
-		}
-		return nil, &ConfigError{File: name, Err: err}
+		return nil, tomlError(name, err)
 	}
 	c.Source = name
 	lines := idLines(data)
@@ -178,6 +177,29 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		}
 	}
 	return &c, nil
+}
+
+// tomlError turns a TOML syntax error into a ConfigError with its line. The
+// parser's message may quote the text it choked on, which can be a secret (a
+// rule example, a key): quoted text is left out.
+func tomlError(name string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return &ConfigError{File: name, Line: pe.Position.Line, Err: errors.New(unquote(pe.Message))}
+	}
+	return &ConfigError{File: name, Err: errors.New(unquote(err.Error()))}
+}
+
+var quotedRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'[^']*'`)
+
+// unquote replaces quoted text in a message with "…".
+func unquote(msg string) string {
+	return quotedRe.ReplaceAllStringFunc(msg, func(q string) string {
+		if len(q) <= 3 {
+			return q // a quoted delimiter such as "]" explains the error
+		}
+		return `"…"`
+	})
 }
 
 // Validate compiles every regex of the config and checks secret groups, so that a
@@ -263,7 +285,7 @@ func stripSource(err error) error {
 // LoadConfigFile reads a user config from file and combines it with the default
 // as its [extend] section says.
 func LoadConfigFile(file string) (*Config, error) {
-	data, err := os.ReadFile(file)
+	data, err := safefile.ReadFile(file, maxConfigSize)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", file, err)
 	}
@@ -299,7 +321,6 @@ func LoadConfigFile(file string) (*Config, error) {
 	}
 	return Merge(def, user)
 }
-
 
 // Merge returns base extended by user: user rules replace base rules of the same
 // id, other user rules are appended, and rules listed in user's disabled_rules are

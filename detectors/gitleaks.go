@@ -103,11 +103,7 @@ func IsGitleaksConfig(name string, data []byte) bool {
 func ParseGitleaksConfig(name string, data []byte) (*Config, error) {
 	var g glConfig
 	if _, err := toml.Decode(string(data), &g); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &ConfigError{File: name, Line: pe.Position.Line, Err: errors.New(pe.Message)}
-		}
-		return nil, &ConfigError{File: name, Err: err}
+		return nil, tomlError(name, err)
 	}
 	if g.Extend.Path != "" || g.Extend.URL != "" {
 		return nil, &ConfigError{File: name, Err: errors.New("[extend] path and url are not supported: merge the base config into this file, or use useDefault")}

@@ -17,7 +17,10 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Record is one finding as reported: the JSON contract of DESIGN.md.
@@ -160,6 +163,24 @@ const (
 	ansiCyan   = "\x1b[36m"
 )
 
+// printable escapes control characters and invalid UTF-8 in text meant for a
+// terminal (paths, author names from an untrusted repository), so that they
+// cannot fake report lines or send escape sequences.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
+}
+
 func writeText(w io.Writer, rs []Record, color bool) error {
 	paint := func(code, s string) string {
 		if !color {
@@ -173,7 +194,7 @@ func writeText(w io.Writer, rs []Record, color bool) error {
 			if i > 0 {
 				b.WriteByte('\n')
 			}
-			b.WriteString(paint(ansiBold, r.Path))
+			b.WriteString(paint(ansiBold, printable(r.Path)))
 			b.WriteByte('\n')
 		}
 		sev := r.Severity
@@ -197,7 +218,7 @@ func writeText(w io.Writer, rs []Record, color bool) error {
 			if r.InHead != nil && *r.InHead {
 				head = "still in HEAD"
 			}
-			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, fmt.Sprintf("commit %s by %s <%s> on %s, %s", r.Commit[:min(12, len(r.Commit))], r.Author, r.Email, r.Date, head)))
+			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, fmt.Sprintf("commit %s by %s <%s> on %s, %s", r.Commit[:min(12, len(r.Commit))], printable(r.Author), printable(r.Email), r.Date, head)))
 		}
 		fmt.Fprintf(&b, "      %s\n", paint(ansiDim, "fingerprint "+r.Fingerprint[:min(16, len(r.Fingerprint))]))
 	}

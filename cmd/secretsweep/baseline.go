@@ -15,6 +15,7 @@ import (
 
 	"github.com/secretsweep/secretsweep/allowlist"
 	"github.com/secretsweep/secretsweep/gitwalk"
+	"github.com/secretsweep/secretsweep/internal/safefile"
 )
 
 const baselineUsage = `Usage:
@@ -185,7 +186,7 @@ func repoRootOf(dir string) string {
 }
 
 func readBaselineFile(file string) (*allowlist.Baseline, error) {
-	f, err := os.Open(file)
+	f, err := safefile.Open(file, maxBaselineSize)
 	if err != nil {
 		return nil, err
 	}

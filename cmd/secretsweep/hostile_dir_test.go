@@ -99,30 +99,32 @@ func TestHostileDirSymlinks(t *testing.T) {
 }
 
 // Files the scan reads at its root besides the tree — config, ignore files —
-// that are FIFOs: opening one blocks until a writer comes, so the scan hangs
-// (and a config that links to /dev/zero is read until memory runs out; not
-// tried here). Known bugs, outside fswalk: loadConfig, readIgnore and
-// detectors.LoadConfigFile open these files without checking that they are
-// regular. Run with SECRETSWEEP_KNOWN_BUGS=1 to reproduce; each case then
-// fails after 10 s.
+// that are FIFOs or links to /dev/zero: opening a FIFO blocks until a writer
+// comes, and /dev/zero never ends. They must be refused (exit 2, naming the
+// file), never block or fill memory.
 func TestHostileDirRootFilesNotRegular(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("SECRETSWEEP_KNOWN_BUGS") != "1" {
-		t.Skip("known hang: a FIFO named .secretsweep.toml, .gitleaks.toml, .secretsweepignore or .gitleaksignore at the root blocks the scan; set SECRETSWEEP_KNOWN_BUGS=1 to reproduce")
-	}
 	for _, name := range []string{".secretsweep.toml", ".gitleaks.toml", ".secretsweepignore", ".gitleaksignore"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			d := newDir(t)
-			d.write("keys.txt", "key "+fakeAWSKey(t.Name())+"\n")
-			if err := syscall.Mkfifo(d.path(name), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			r := ssGuardTimeout(t, 10*time.Second, nil, "dir", "--format", "json", d.dir)
-			if r.code != exitError && r.code != exitFindings {
-				t.Errorf("exit %d:\n%s", r.code, r.stderr)
-			}
-		})
+		for _, kind := range []string{"fifo", "devzero"} {
+			t.Run(name+"/"+kind, func(t *testing.T) {
+				t.Parallel()
+				d := newDir(t)
+				d.write("keys.txt", "key "+fakeAWSKey(t.Name())+"\n")
+				var err error
+				if kind == "fifo" {
+					err = syscall.Mkfifo(d.path(name), 0o644)
+				} else {
+					err = os.Symlink("/dev/zero", d.path(name))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := ssGuardTimeout(t, 10*time.Second, nil, "dir", "--format", "json", d.dir)
+				if r.code != exitError || !strings.Contains(r.stderr, "not a regular file") {
+					t.Errorf("exit %d:\n%s", r.code, r.stderr)
+				}
+			})
+		}
 	}
 }
 

@@ -242,9 +242,9 @@ func TestHostileSecretsStaySecret(t *testing.T) {
 		{"gitleaks-bad-regex", "title = \"gitleaks config\"\n" + rule("regex = '''(ghp_'''\nsecretGroup = 1\nexamples = ['"+ex+"']"), ""},
 		{"allowlist-stopword", rule("regex = '''x'''\n[rules.allowlist]\nstopwords = ['" + ex + "']\nregexes = ['(']"), ""},
 		{"unquoted-example", rule("regex = '''x'''\nexamples = [" + ex + "]"),
-			"TOML parse errors quote the offending bare token (detectors.ParseConfig passes toml.ParseError.Message through)"},
+			""},
 		{"unquoted-value", rule("regex = '''x'''\nexamples = ['x']\nkeywords = " + ex),
-			"TOML parse errors quote the offending bare token (detectors.ParseConfig passes toml.ParseError.Message through)"},
+			""},
 	}
 	cfgDir := t.TempDir()
 	for _, c := range configs {

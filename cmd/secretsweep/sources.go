@@ -119,6 +119,11 @@ func scanDir(ctx context.Context, sc *scan.Scanner, root string, o *options, key
 // readFileCapped reads a file that was under the cap when listed; a file that
 // grew past it since is read only up to the cap plus one byte and reported.
 func readFileCapped(abs, rel string, max int64) ([]byte, error) {
+	// The walk listed a regular file; it may have been swapped for a FIFO or a
+	// device since, which would block or never end: look before opening.
+	if st, err := os.Lstat(abs); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("reading %s: no longer a regular file", rel)
+	}
 	f, err := os.Open(abs)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", rel, errors.Unwrap(err))

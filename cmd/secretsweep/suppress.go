@@ -4,13 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/secretsweep/secretsweep/allowlist"
 	"github.com/secretsweep/secretsweep/detectors"
+	"github.com/secretsweep/secretsweep/internal/safefile"
 	"github.com/secretsweep/secretsweep/report"
 	"github.com/secretsweep/secretsweep/scan"
+)
+
+// Caps on the files a scan reads from the repository it scans.
+const (
+	maxIgnoreSize   = 16 << 20
+	maxBaselineSize = 256 << 20
 )
 
 // Names of the ignore files read at the scanned root.
@@ -55,7 +61,7 @@ func newSuppression(cfg *detectors.Config, o *options, root string) (*suppressio
 		}
 	}
 	if o.baseline != "" {
-		file, err := os.Open(o.baseline)
+		file, err := safefile.Open(o.baseline, maxBaselineSize)
 		if err != nil {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
@@ -73,7 +79,7 @@ func newSuppression(cfg *detectors.Config, o *options, root string) (*suppressio
 }
 
 func readIgnore(path, name string) (*allowlist.IgnoreFile, error) {
-	file, err := os.Open(path)
+	file, err := safefile.Open(path, maxIgnoreSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
