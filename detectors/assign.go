@@ -2,7 +2,6 @@ package detectors
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 
 	"github.com/secretsweep/secretsweep/detectors/confextract"
@@ -169,57 +168,25 @@ func mergePairs(primary, lines []kv.Pair) []kv.Pair {
 	return out
 }
 
-// credHint are lower-case fragments of which a line must hold one to be looked at.
-var credHints = [][]byte{
-	[]byte("pass"), []byte("pwd"), []byte("secret"), []byte("token"), []byte("key"), []byte("auth"),
-	[]byte("cred"), []byte("sig"), []byte("salt"), []byte("nonce"), []byte("dsn"), []byte("pw"),
-	[]byte("mdp"), []byte("senha"), []byte("parol"),
-}
+// credHints are fragments of which a line must hold one to be looked at.
+var credHints = newHintSet(map[uint32][]string{1: {
+	"pass", "pwd", "secret", "token", "key", "auth", "cred", "sig", "salt", "nonce", "dsn", "pw",
+	"mdp", "senha", "parol",
+}})
 
 // scanLines finds name/value assignments line by line. unquotedOK says whether an
 // unquoted value counts as a literal (config, shell, prose) or not (code).
 func scanLines(data []byte, unquotedOK, commentsOnly bool) []kv.Pair {
-	lower := asciiLower(data)
-	// The lines to look at are those holding a hint: find the hints with one
-	// fast search each over the whole file rather than per line.
-	var hits []int
-	for _, h := range credHints {
-		for i := 0; ; {
-			j := bytes.Index(lower[i:], h)
-			if j < 0 {
-				break
-			}
-			hits = append(hits, i+j)
-			i += j + len(h)
-		}
-	}
-	if len(hits) == 0 {
-		return nil
-	}
-	slices.Sort(hits)
 	var out []kv.Pair
-	lineNo, counted := 1, 0
-	lastEnd := -1 // end of the last line looked at
-	for _, h := range hits {
-		if h <= lastEnd {
-			continue // on a line already looked at
+	credHints.eachLine(data, 4096, func(start, end, lineNo int, _ uint32) {
+		line := data[start:end]
+		if commentsOnly && !isCommentLine(line) {
+			return
 		}
-		off := bytes.LastIndexByte(data[:h], '\n') + 1
-		lineNo += bytes.Count(data[counted:off], []byte{'\n'})
-		counted = off
-		end := bytes.IndexByte(data[off:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += off
-		}
-		lastEnd = end
-		if end-off <= 4096 && (!commentsOnly || isCommentLine(data[off:end])) {
-			// In a comment of code, an unquoted value is prose or a shell line, not
-			// an expression: `# export DB_PASSWORD=...`, ` * TOKEN=...`.
-			out = appendLinePairs(out, data[off:end], off, lineNo, unquotedOK || isCodeComment(data[off:end]))
-		}
-	}
+		// In a comment of code, an unquoted value is prose or a shell line, not
+		// an expression: `# export DB_PASSWORD=...`, ` * TOKEN=...`.
+		out = appendLinePairs(out, line, start, lineNo, unquotedOK || isCodeComment(line))
+	})
 	return out
 }
 

@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"bytes"
 	"encoding/base64"
 	"regexp"
 	"strings"
@@ -31,114 +30,88 @@ var (
 	optRe     = regexp.MustCompile(`(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|db-password|token|auth-token|api-key|apikey|secret|client-secret)(?:\s+|=)['"]?([^\s'"\\]{4,128})`)
 	curlRe    = regexp.MustCompile(`(?:^|\s)(?:-u|--user)\s*['"]?([^:\s'"]{1,64}):([^\s'"@]{1,128})`)
 	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+(?:with\s+\w+\s+)?by|(?:user|role)\s+[\w"'@.%-]+\s+(?:with\s+)?(?:encrypted\s+)?password|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
-	hintsURL  = []byte("://")
 )
+
+// Hint groups of the shape-based detectors: each regex runs only on the lines
+// that hold one of its hints, found in one pass.
+const (
+	hintURL uint32 = 1 << iota
+	hintBasic
+	hintBearer
+	hintCurl
+	hintSQL
+	hintOpt
+)
+
+var specialHints = newHintSet(map[uint32][]string{
+	hintURL:    {"://"},
+	hintBasic:  {"basic"},
+	hintBearer: {"bearer", "token "},
+	hintCurl:   {"curl"},
+	hintSQL:    {"identified", " password "},
+	hintOpt:    {"-pass", "-pwd", "-token", "-api", "-secret"},
+})
 
 func specialCandidates(path string, data []byte, explain bool) []candidate {
 	if skipKinds[fileKind(path)] {
 		return nil
 	}
 	var out []candidate
-	lower := asciiLower(data)
-	// Each regex runs only on the lines that hold its hint, so that its cost
-	// follows the number of candidate lines, not the size of the file.
-	eachLineWith(data, lower, hintsURL, func(off int, line []byte) {
-		for _, m := range urlCredRe.FindAllSubmatchIndex(line, -1) {
-			user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
-			if r := urlPasswordReason(user, pw); r == "" || explain {
-				out = append(out, candidate{Detector: detURL, Start: off + m[4], End: off + m[5], Secret: pw, Dropped: r})
-			}
-		}
-	})
-	eachLineWith(data, lower, []byte("basic"), func(off int, line []byte) {
-		for _, m := range basicRe.FindAllSubmatchIndex(line, -1) {
-			tok := string(line[m[2]:m[3]])
-			if r := basicReason(tok); r == "" || explain {
-				out = append(out, candidate{Detector: detBasic, Start: off + m[2], End: off + m[3], Secret: tok, Dropped: r})
-			}
-		}
-	})
-	bearer := func(off int, line []byte) {
-		for _, m := range bearerRe.FindAllSubmatchIndex(line, -1) {
-			tok := string(line[m[2]:m[3]])
-			if r := tokenReason(tok); r == "" || explain {
-				out = append(out, candidate{Detector: detBearer, Start: off + m[2], End: off + m[3], Secret: tok, Dropped: r})
-			}
+	add := func(det string, off, s, e int, secret, reason string) {
+		if reason == "" || explain {
+			out = append(out, candidate{Detector: det, Start: off + s, End: off + e, Secret: secret, Dropped: reason})
 		}
 	}
-	eachLineWith(data, lower, []byte("bearer"), bearer)
-	eachLineWith(data, lower, []byte("token "), func(off int, line []byte) {
-		if !bytes.Contains(asciiLower(line), []byte("bearer")) { // not already scanned
-			bearer(off, line)
+	specialHints.eachLine(data, 64<<10, func(off, end, _ int, g uint32) {
+		line := data[off:end]
+		if g&hintURL != 0 {
+			for _, m := range urlCredRe.FindAllSubmatchIndex(line, -1) {
+				user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
+				add(detURL, off, m[4], m[5], pw, urlPasswordReason(user, pw))
+			}
 		}
-	})
-	sql := func(off int, line []byte) {
-		for _, m := range sqlRe.FindAllSubmatchIndex(line, -1) {
-			for g := 1; g <= 3; g++ {
-				if m[2*g] >= 0 {
-					pw := string(line[m[2*g]:m[2*g+1]])
-					r := filterValue("password", pw, namePassword)
-					if r == "" || explain {
-						out = append(out, candidate{Detector: detSQL, Start: off + m[2*g], End: off + m[2*g+1], Secret: pw, Dropped: r})
+		if g&hintBasic != 0 {
+			for _, m := range basicRe.FindAllSubmatchIndex(line, -1) {
+				tok := string(line[m[2]:m[3]])
+				add(detBasic, off, m[2], m[3], tok, basicReason(tok))
+			}
+		}
+		if g&hintBearer != 0 {
+			for _, m := range bearerRe.FindAllSubmatchIndex(line, -1) {
+				tok := string(line[m[2]:m[3]])
+				add(detBearer, off, m[2], m[3], tok, tokenReason(tok))
+			}
+		}
+		if g&hintCurl != 0 {
+			for _, m := range curlRe.FindAllSubmatchIndex(line, -1) {
+				pw := string(line[m[4]:m[5]])
+				add(detCurl, off, m[4], m[5], pw, filterValue("password", pw, namePassword))
+			}
+		}
+		if g&hintOpt != 0 {
+			for _, m := range optRe.FindAllSubmatchIndex(line, -1) {
+				pw := string(line[m[2]:m[3]])
+				r := filterValue("password", pw, namePassword)
+				if r == "" && strings.HasPrefix(pw, "-") {
+					r = reasonReference // the next option, not a value
+				}
+				add(detCurl, off, m[2], m[3], pw, r)
+			}
+		}
+		if g&hintSQL != 0 {
+			for _, m := range sqlRe.FindAllSubmatchIndex(line, -1) {
+				for k := 1; k <= 3; k++ {
+					if m[2*k] >= 0 {
+						pw := string(line[m[2*k]:m[2*k+1]])
+						add(detSQL, off, m[2*k], m[2*k+1], pw, filterValue("password", pw, namePassword))
 					}
 				}
 			}
-		}
-	}
-	eachLineWith(data, lower, []byte("curl"), func(off int, line []byte) {
-		for _, m := range curlRe.FindAllSubmatchIndex(line, -1) {
-			pw := string(line[m[4]:m[5]])
-			r := filterValue("password", pw, namePassword)
-			if r == "" || explain {
-				out = append(out, candidate{Detector: detCurl, Start: off + m[4], End: off + m[5], Secret: pw, Dropped: r})
-			}
-		}
-	})
-	eachLineWith(data, lower, []byte(" -"), func(off int, line []byte) {
-		for _, m := range optRe.FindAllSubmatchIndex(line, -1) {
-			pw := string(line[m[2]:m[3]])
-			r := filterValue("password", pw, namePassword)
-			if r == "" && strings.HasPrefix(pw, "-") {
-				r = reasonReference // the next option, not a value
-			}
-			if r == "" || explain {
-				out = append(out, candidate{Detector: detCurl, Start: off + m[2], End: off + m[3], Secret: pw, Dropped: r})
-			}
-		}
-	})
-	eachLineWith(data, lower, []byte("identified"), sql)
-	eachLineWith(data, lower, []byte(" password "), func(off int, line []byte) {
-		if !bytes.Contains(asciiLower(line), []byte("identified")) {
-			sql(off, line)
 		}
 	})
 	return out
 }
 
-// eachLineWith calls fn for every line of data whose lower-case form holds hint,
-// with the line's offset. Lines over 64 KiB are passed over (minified code).
-func eachLineWith(data, lower, hint []byte, fn func(off int, line []byte)) {
-	for from := 0; from < len(lower); {
-		i := bytes.Index(lower[from:], hint)
-		if i < 0 {
-			return
-		}
-		i += from
-		ls := bytes.LastIndexByte(lower[:i], '\n') + 1
-		le := bytes.IndexByte(lower[i:], '\n')
-		if le < 0 {
-			le = len(lower)
-		} else {
-			le += i
-		}
-		if le-ls <= 64<<10 {
-			fn(ls, data[ls:le])
-		}
-		from = le + 1
-	}
-}
-
-// urlPasswordReason returns why a URL's password is not a credential, or "".
 func urlPasswordReason(user, pw string) string {
 	if user != "" && strings.EqualFold(user, pw) {
 		return reasonPlaceholder // admin:admin, user:user: examples
