@@ -612,8 +612,13 @@ func (c *treeCursor) next() error {
 // compareTreeNames orders tree entry names as git sorts them in a tree: by
 // bytes, a directory's name compared as if it ended with '/'.
 func compareTreeNames(a []byte, aDir bool, b []byte, bDir bool) int {
+	return compareNames(a, aDir, b, bDir)
+}
+
+// compareNames is compareTreeNames for names held as strings or as bytes.
+func compareNames[T string | []byte](a T, aDir bool, b T, bDir bool) int {
 	n := min(len(a), len(b))
-	if c := bytes.Compare(a[:n], b[:n]); c != 0 {
+	if c := strings.Compare(string(a[:n]), string(b[:n])); c != 0 {
 		return c
 	}
 	var ca, cb byte

@@ -339,22 +339,7 @@ func indexTree(s *Staging, idx *index.Index) *indexDir {
 
 // compareTreeNameStrings is compareTreeNames for strings.
 func compareTreeNameStrings(a string, aDir bool, b string, bDir bool) int {
-	n := min(len(a), len(b))
-	if c := strings.Compare(a[:n], b[:n]); c != 0 {
-		return c
-	}
-	var ca, cb byte
-	if len(a) > n {
-		ca = a[n]
-	} else if aDir {
-		ca = '/'
-	}
-	if len(b) > n {
-		cb = b[n]
-	} else if bDir {
-		cb = '/'
-	}
-	return int(ca) - int(cb)
+	return compareNames(a, aDir, b, bDir)
 }
 
 func cmpOrRoot(dir string) string {
