@@ -137,7 +137,7 @@ func (r *Repo) readIndex(ctx context.Context, indexFile string) (*Staging, int, 
 	if err != nil {
 		return nil, 0, err
 	}
-	s := &Staging{IndexTime: idx.ModTime}
+	s := &Staging{IndexTime: idx.ModTime, Entries: make([]IndexEntry, 0, len(idx.Entries))}
 	for _, e := range idx.Entries {
 		if e.Stage != 0 { // unmerged: stages 1 to 3 (go-git calls stage 1 "Merged")
 			continue
@@ -156,7 +156,10 @@ func (r *Repo) readIndex(ctx context.Context, indexFile string) (*Staging, int, 
 			SkipWorktree: e.SkipWorktree,
 		})
 	}
-	sort.Slice(s.Entries, func(i, j int) bool { return s.Entries[i].Path < s.Entries[j].Path })
+	less := func(i, j int) bool { return s.Entries[i].Path < s.Entries[j].Path }
+	if !sort.SliceIsSorted(s.Entries, less) { // git keeps the index sorted
+		sort.Slice(s.Entries, less)
+	}
 	sort.Strings(s.Submodules)
 
 	objs := r.newLazyObjects()
