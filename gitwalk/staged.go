@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
@@ -179,28 +180,58 @@ func (r *Repo) readIndex(ctx context.Context, indexFile string) (*Staging, int, 
 
 // decodeIndex reads the index file. r.mu must be held.
 func (r *Repo) decodeIndex(indexFile string) (*index.Index, error) {
+	var data []byte
+	var modTime time.Time
 	if indexFile == "" {
-		idx, err := r.st.Index()
+		f, err := r.fs.Open("index")
 		if err != nil {
+			// No index file (a new repository), or an unusual storage: go-git's
+			// own reader knows what that means.
+			idx, err := r.st.Index()
+			if err != nil {
+				return nil, fmt.Errorf("gitwalk: reading the index of %s: %w", r.path, err)
+			}
+			return idx, nil
+		}
+		defer f.Close()
+		size := int64(-1)
+		if st, err := r.fs.Stat("index"); err == nil {
+			modTime, size = st.ModTime(), st.Size()
+		}
+		if data, err = readSized(f, size); err != nil {
 			return nil, fmt.Errorf("gitwalk: reading the index of %s: %w", r.path, err)
 		}
-		return idx, nil
+	} else {
+		f, err := os.Open(indexFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			return &index.Index{Version: 2}, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("gitwalk: reading the index: %w", err)
+		}
+		defer f.Close()
+		size := int64(-1)
+		if st, err := f.Stat(); err == nil {
+			modTime, size = st.ModTime(), st.Size()
+		}
+		if data, err = readSized(f, size); err != nil {
+			return nil, fmt.Errorf("gitwalk: reading the index %s: %w", indexFile, err)
+		}
 	}
-	f, err := os.Open(indexFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &index.Index{Version: 2}, nil
-	}
+	idx, err := parseIndex(data)
 	if err != nil {
-		return nil, fmt.Errorf("gitwalk: reading the index: %w", err)
+		// The fast path gave up: go-git's decoder, which checks the checksum
+		// and names what is wrong.
+		idx = &index.Index{}
+		if err := index.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
+			name := indexFile
+			if name == "" {
+				name = "of " + r.path
+			}
+			return nil, fmt.Errorf("gitwalk: reading the index %s: %w", name, err)
+		}
 	}
-	defer f.Close()
-	idx := &index.Index{}
-	if st, err := f.Stat(); err == nil {
-		idx.ModTime = st.ModTime()
-	}
-	if err := index.NewDecoder(f).Decode(idx); err != nil {
-		return nil, fmt.Errorf("gitwalk: reading the index %s: %w", indexFile, err)
-	}
+	idx.ModTime = modTime
 	return idx, nil
 }
 
@@ -338,6 +369,17 @@ func indexTree(s *Staging, idx *index.Index) *indexDir {
 		}
 	}
 	return root
+}
+
+// readSized reads r whole, into one buffer of the expected size when it is
+// known (growing a buffer for a large index cost more than decoding it).
+func readSized(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > 1<<31 {
+		return io.ReadAll(r)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+512))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // compareTreeNameStrings is compareTreeNames for strings.
