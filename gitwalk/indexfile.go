@@ -120,4 +120,3 @@ func offsetVarint(b []byte) (v uint64, w int) {
 	}
 	return v, w
 }
-
