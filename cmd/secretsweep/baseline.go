@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/secretsweep/secretsweep/allowlist"
-	"github.com/secretsweep/secretsweep/gitwalk"
 	"github.com/secretsweep/secretsweep/internal/safefile"
 )
 
@@ -158,32 +157,12 @@ func keyHint(o *options, root string) string {
 	if cfg, err := loadConfig(o, root); err == nil && cfg.FingerprintKey != "" {
 		return "config fingerprint_key"
 	}
-	if repo, err := gitwalk.Open(repoRootOf(root)); err == nil {
-		defer repo.Close()
-		if id, ok, err := repo.RootCommit(); err == nil && ok {
-			return "root commit " + id[:12]
-		}
+	if id, ok := rootCommitOf(root); ok {
+		return "root commit " + id[:12]
 	}
 	return "default key"
 }
 
-// repoRootOf returns the nearest directory at or above dir holding .git, or dir.
-func repoRootOf(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return dir
-	}
-	for d := abs; ; {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return d
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return dir
-		}
-		d = parent
-	}
-}
 
 func readBaselineFile(file string) (*allowlist.Baseline, error) {
 	f, err := safefile.Open(file, maxBaselineSize)

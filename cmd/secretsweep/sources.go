@@ -32,30 +32,49 @@ func fingerprintKey(explicit, root string) []byte {
 	if explicit != "" {
 		return []byte(explicit)
 	}
-	dir, err := filepath.Abs(root)
-	if err != nil {
-		return []byte(defaultFingerprintKey)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			break
-		}
-		if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
-			break // a bare repository or a .git directory
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return []byte(defaultFingerprintKey)
-		}
-		dir = parent
-	}
-	if repo, err := gitwalk.Open(dir); err == nil {
-		defer repo.Close()
-		if id, ok, err := repo.RootCommit(); err == nil && ok {
-			return []byte(id)
-		}
+	if id, ok := rootCommitOf(root); ok {
+		return []byte(id)
 	}
 	return []byte(defaultFingerprintKey)
+}
+
+// rootCommitOf returns the root commit id of the repository holding dir (dir
+// itself or a parent directory).
+func rootCommitOf(dir string) (string, bool) {
+	d, ok := enclosingRepo(dir)
+	if !ok {
+		return "", false
+	}
+	repo, err := gitwalk.Open(d)
+	if err != nil {
+		return "", false
+	}
+	defer repo.Close()
+	id, ok, err := repo.RootCommit()
+	return id, ok && err == nil
+}
+
+// enclosingRepo returns the nearest directory at or above dir that is a
+// repository: one holding .git, or a bare repository (or .git directory)
+// holding HEAD.
+func enclosingRepo(dir string) (string, bool) {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d, true
+		}
+		if _, err := os.Stat(filepath.Join(d, "HEAD")); err == nil {
+			return d, true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", false
+		}
+		d = parent
+	}
 }
 
 // scanDir scans the files under root; each occurrence is a finding.
