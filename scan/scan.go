@@ -101,14 +101,13 @@ type Raw struct {
 
 // Stats counts what a scan read and skipped.
 type Stats struct {
-	Blobs, Bytes        int64 // scanned
-	Binary, Oversized   int64 // skipped by policy
-	BinaryBytes         int64
-	Errors              int64 // unreadable input
-	Findings            int64
-	OversizedPaths      []string // for the warning; first few only
-	ErrorMessages       []string // first few only
-	oversizedPathsTotal int
+	Blobs, Bytes      int64 // scanned
+	Binary, Oversized int64 // skipped by policy
+	BinaryBytes       int64
+	Errors            int64 // unreadable input
+	Findings          int64
+	OversizedPaths    []string // for the warning; first few only
+	ErrorMessages     []string // first few only
 
 	// Archives counts the content recognised as archives and expanded, fully
 	// (also counted in Blobs) or not (also counted in ArchiveLimited, or in
@@ -217,7 +216,6 @@ func (st *Stats) add(r *Result) {
 		}
 	case it.Oversized:
 		st.Oversized++
-		st.oversizedPathsTotal++
 		if len(st.OversizedPaths) < maxNamed {
 			st.OversizedPaths = append(st.OversizedPaths, fmt.Sprintf("%s (%d bytes)", it.Paths[0], it.Size))
 		}
@@ -250,7 +248,6 @@ func (st *Stats) addArchive(it *Item, a *ArchiveResult) {
 	st.BinaryBytes += a.BinaryBytes
 	for _, m := range a.Oversized {
 		st.Oversized++
-		st.oversizedPathsTotal++
 		if len(st.OversizedPaths) < maxNamed {
 			st.OversizedPaths = append(st.OversizedPaths, fmt.Sprintf("%s (%d bytes)", m.Path, m.Size))
 		}

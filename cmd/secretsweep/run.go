@@ -286,8 +286,6 @@ type result struct {
 	stats   scan.Stats
 	// incomplete lists what could not be read; non-empty means exit 2.
 	incomplete []string
-	// blobsTotal is the number of unique blobs the source had (history only).
-	blobsTotal int
 	commits    int
 	// suppressedBy counts silenced findings by verdict kind.
 	suppressedBy map[string]int

@@ -222,7 +222,7 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 			fkey = []byte(id)
 		}
 	}
-	res := &result{blobsTotal: ix.NumBlobs(), commits: ix.Commits()}
+	res := &result{commits: ix.Commits()}
 	sc.Suppress = o.suppress.hook(fkey)
 
 	// The blobs to read: this shard's, less those the cache holds.
