@@ -373,13 +373,16 @@ func (e *Engine) newFinding(r *rule, path string, lines *lineIndex, start, end i
 		Description: r.spec.Description,
 		Severity:    r.spec.Severity,
 		Tags:        r.spec.Tags,
-		Rank:        map[bool]int{true: 1, false: 2}[r.generic],
+		Rank:        2,
 		Path:        path,
 		Start:       start,
 		End:         end,
 		Secret:      secret,
 		Entropy:     h,
 		Detector:    detector,
+	}
+	if r.generic {
+		f.Rank = 1 // a catch-all rule: as specific as a shape detector
 	}
 	f.Line, f.Column = lines.pos(start)
 	last := end - 1
