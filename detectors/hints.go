@@ -3,7 +3,7 @@ package detectors
 import (
 	"bytes"
 
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+	"github.com/secretsweep/secretsweep/detectors/internal/acdfa"
 )
 
 // hintSet finds, in one case-insensitive Aho-Corasick pass, the lines that hold
@@ -11,7 +11,7 @@ import (
 // parsing a line) runs only on those lines. Each hint belongs to a group; a
 // line reports the groups whose hints it holds.
 type hintSet struct {
-	ac    ahocorasick.AhoCorasick
+	ac    *acdfa.Matcher
 	group []uint32 // by pattern index: the group bit
 }
 
@@ -24,8 +24,11 @@ func newHintSet(groups map[uint32][]string) *hintSet {
 			h.group = append(h.group, bit)
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: true})
-	h.ac = b.Build(pats)
+	ac, err := acdfa.New(pats)
+	if err != nil {
+		panic(err) // the hint words are constants
+	}
+	h.ac = ac
 	return h
 }
 
@@ -43,9 +46,7 @@ func (h *hintSet) eachLine(data []byte, maxLen int, fn func(start, end, lineNo i
 			fn(start, end, lineNo, groups)
 		}
 	}
-	it := h.ac.IterOverlappingByte(data)
-	for m := it.Next(); m != nil; m = it.Next() {
-		pos := m.Start()
+	h.ac.Each(data, func(pat, pos int) {
 		if pos >= end || start < 0 { // a new line
 			flush()
 			start = bytes.LastIndexByte(data[:pos], '\n') + 1
@@ -56,7 +57,7 @@ func (h *hintSet) eachLine(data []byte, maxLen int, fn func(start, end, lineNo i
 			}
 			groups = 0
 		}
-		groups |= h.group[m.Pattern()]
-	}
+		groups |= h.group[pat]
+	})
 	flush()
 }

@@ -334,7 +334,7 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 		return nil, err
 	}
 	// A hook or stdin scans little: build the keyword automaton fast.
-	eng, err := detectors.NewEngineWith(cfg, detectors.Options{SmallInput: cmd == "stdin" || cmd == "staged"})
+	eng, err := detectors.NewEngine(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -146,7 +146,7 @@ func scanStaged(ctx context.Context, o *options, files []string) (*result, []str
 	}
 	// A commit is small: build the keyword automaton fast (an NFA), unless the
 	// whole work tree may be scanned.
-	eng, err := detectors.NewEngineWith(cfg, detectors.Options{SmallInput: !o.allChanges})
+	eng, err := detectors.NewEngine(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
