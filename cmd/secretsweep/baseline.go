@@ -163,7 +163,6 @@ func keyHint(o *options, root string) string {
 	return "default key"
 }
 
-
 func readBaselineFile(file string) (*allowlist.Baseline, error) {
 	f, err := safefile.Open(file, maxBaselineSize)
 	if err != nil {
