@@ -134,11 +134,26 @@ func escapeAt(text []byte, i int) int {
 // outside PEM blocks and outside data URIs of binary media.
 func findEncoded(text []byte) []encodedSpan {
 	var esc []encodedSpan
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c != '%' && c != '\\' {
-			continue
+	// The next '%' and '\\' at or after i (len(text) when there is none),
+	// found with IndexByte rather than a loop over every byte.
+	pct, bsl := -1, -1
+	next := func(from int, c byte) int {
+		if j := bytes.IndexByte(text[from:], c); j >= 0 {
+			return from + j
 		}
+		return len(text)
+	}
+	for i := 0; i < len(text); i++ {
+		if pct < i {
+			pct = next(i, '%')
+		}
+		if bsl < i {
+			bsl = next(i, '\\')
+		}
+		if i = min(pct, bsl); i >= len(text) {
+			break
+		}
+		c := text[i]
 		if escapeAt(text, i) == 0 {
 			continue
 		}
@@ -172,21 +187,31 @@ func findEncoded(text []byte) []encodedSpan {
 	skip := skippedRegions(text)
 	var out []encodedSpan
 	ei, si := 0, 0
-	for i := 0; i < len(text); {
-		if byteClass[text[i]]&(clB64Std|clB64URL) == 0 {
-			i++
+	const b64 = clB64Std | clB64URL
+	// Every base64 run found starts at or after i, and text[i-1] is not a
+	// base64 byte. A run of minBase64Run bytes from i on must cover
+	// probe = i+minBase64Run-1: where text[probe] is not base64, none
+	// starts before probe+1, and the bytes in between need no look.
+	for i := 0; i+minBase64Run <= len(text); {
+		probe := i + minBase64Run - 1
+		if byteClass[text[probe]]&b64 == 0 {
+			i = probe + 1
 			continue
 		}
-		start := i
-		for i < len(text) && byteClass[text[i]]&(clB64Std|clB64URL) != 0 {
+		start := probe
+		for start > i && byteClass[text[start-1]]&b64 != 0 {
+			start--
+		}
+		i = probe + 1
+		for i < len(text) && byteClass[text[i]]&b64 != 0 {
 			i++
 		}
 		end := i
-		for n := 0; n < 2 && i < len(text) && text[i] == '='; n++ {
-			i++
-		}
 		if end-start < minBase64Run {
 			continue
+		}
+		for n := 0; n < 2 && i < len(text) && text[i] == '='; n++ {
+			i++
 		}
 		// Merge in order with the escape spans; drop a run that overlaps one.
 		for ei < len(esc) && esc[ei].end <= start {

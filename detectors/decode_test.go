@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,6 +310,113 @@ func TestScanDecodedCost(t *testing.T) {
 	}
 }
 
+// findEncodedRef is findEncoded as first written, one byte at a time: the
+// oracle for the version that skips.
+func findEncodedRef(text []byte) []encodedSpan {
+	var esc []encodedSpan
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '%' && c != '\\' {
+			continue
+		}
+		if escapeAt(text, i) == 0 {
+			continue
+		}
+		s := encodedSpan{start: i, end: i, enc: encPercent}
+		if c == '\\' {
+			s.enc = encEscape
+		}
+		lo := max(i-maxEscapeReach, 0)
+		if len(esc) > 0 {
+			lo = max(lo, esc[len(esc)-1].end)
+		}
+		for s.start > lo && byteClass[text[s.start-1]]&clRun != 0 {
+			s.start--
+		}
+		hi := min(i+maxEscapeReach, len(text))
+		for s.end < hi {
+			b := text[s.end]
+			if b == '\\' && s.end+1 < len(text) && s.enc == encEscape {
+				s.end += 2 // an escaped quote or space does not end the run
+				continue
+			}
+			if byteClass[b]&clRun == 0 {
+				break
+			}
+			s.end++
+		}
+		s.end = min(s.end, len(text))
+		esc = append(esc, s)
+		i = s.end - 1
+	}
+	skip := skippedRegions(text)
+	var out []encodedSpan
+	ei, si := 0, 0
+	for i := 0; i < len(text); {
+		if byteClass[text[i]]&(clB64Std|clB64URL) == 0 {
+			i++
+			continue
+		}
+		start := i
+		for i < len(text) && byteClass[text[i]]&(clB64Std|clB64URL) != 0 {
+			i++
+		}
+		end := i
+		for n := 0; n < 2 && i < len(text) && text[i] == '='; n++ {
+			i++
+		}
+		if end-start < minBase64Run {
+			continue
+		}
+		// Merge in order with the escape spans; drop a run that overlaps one.
+		for ei < len(esc) && esc[ei].end <= start {
+			out = append(out, esc[ei])
+			ei++
+		}
+		if ei < len(esc) && esc[ei].start < i {
+			continue
+		}
+		for si < len(skip) && skip[si].end <= start {
+			si++
+		}
+		if si < len(skip) && skip[si].start < i {
+			continue
+		}
+		run := text[start:end]
+		if allHex(run) || binaryDataURI(text, start) {
+			continue // a hash or a checksum; an image
+		}
+		out = append(out, encodedSpan{start: start, end: i, enc: encBase64})
+	}
+	return append(out, esc[ei:]...)
+}
+
+func TestFindEncodedSkipping(t *testing.T) {
+	texts := []string{
+		"", "%41", "abc%41def \\x41\\u0041 " + b64("token: abcdefghijklmnop"),
+		strings.Repeat("a", 15), strings.Repeat("a", 16), strings.Repeat("a", 17) + "==" + strings.Repeat("b", 16),
+		"x" + strings.Repeat("A", 15) + "=" + strings.Repeat("B", 16) + "%20" + strings.Repeat("C", 40),
+	}
+	r := mrand.New(mrand.NewPCG(3, 4))
+	const alpha = "aZ09+/-_=%\\ux\"'\n."
+	for range 2000 {
+		b := make([]byte, r.IntN(200))
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = alpha[r.IntN(len(alpha))]
+			} else {
+				b[i] = "abcdefABCDEF0123456789"[r.IntN(22)]
+			}
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		if got, want := findEncoded([]byte(s)), findEncodedRef([]byte(s)); !slices.Equal(got, want) {
+			t.Fatalf("findEncoded(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
 func BenchmarkFindEncoded(b *testing.B) {
 	code := bytes.Repeat([]byte("def handle_request(self, request_context):\n    return self.process_incoming_payload(request_context)  # 100% sure\n"), 1000)
 	b.SetBytes(int64(len(code)))
@@ -332,6 +441,9 @@ func FuzzDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := findEncoded(data), findEncodedRef(data); !slices.Equal(got, want) {
+			t.Fatalf("findEncoded = %v, the byte-at-a-time version %v", got, want)
+		}
 		prev := 0
 		for _, s := range findEncoded(data) {
 			if s.start < prev || s.end <= s.start || s.end > len(data) {
