@@ -36,9 +36,9 @@ var codeKinds = map[string]bool{
 	".svelte": true, ".coffee": true, ".pyx": true, ".pyi": true, ".tl": true,
 }
 
-func assignmentCandidates(path string, data []byte, explain bool) []candidate {
-	kind := fileKind(path)
-	pairs := extractPairs(path, kind, data)
+func assignmentCandidates(f *fileScan) []candidate {
+	explain := f.explain
+	pairs := extractPairs(f.path, fileKind(f.path), f.data, f.hints)
 	var out []candidate
 	for _, p := range pairs {
 		class := classifyName(p.Name)
@@ -77,15 +77,16 @@ var skipKinds = map[string]bool{
 	".lock": true, ".sum": true, ".map": true,
 }
 
-// extractPairs returns the (name, value) pairs of a file, by its kind.
-func extractPairs(path, kind string, data []byte) []kv.Pair {
+// extractPairs returns the (name, value) pairs of a file, by its kind; hints
+// are the file's hint lines.
+func extractPairs(path, kind string, data []byte, hints []hintLine) []kv.Pair {
 	switch {
 	case skipKinds[kind]:
 		return nil
 	case kind == ".py" || kind == ".pyi" || kind == ".pyw":
 		// The Python extractor reads code; the line scanner adds what stands in
 		// comments and inside strings, which the extractor does not look into.
-		return mergePairs(pyextract.Extract(data), scanLines(data, false, false))
+		return mergePairs(pyextract.Extract(data), scanLines(data, hints, false))
 	}
 	member := path
 	if i := strings.LastIndexByte(member, '!'); i >= 0 {
@@ -93,21 +94,21 @@ func extractPairs(path, kind string, data []byte) []kv.Pair {
 	}
 	switch f := confextract.Detect(member, data); f {
 	case confextract.JupyterNotebook:
-		return notebookPairs(data)
+		return notebookPairs(data, hints)
 	case confextract.FormatNone:
 	default:
-		return mergePairs(confextract.Extract(f, data), scanLines(data, true, false))
+		return mergePairs(confextract.Extract(f, data), scanLines(data, hints, true))
 	}
-	return scanLines(data, !codeKinds[kind], false)
+	return scanLines(data, hints, !codeKinds[kind])
 }
 
 // notebookPairs decodes a Jupyter notebook's cells and extracts pairs from each:
 // Python from code cells, assignments from outputs and markdown; positions are
 // those in the .ipynb file.
-func notebookPairs(data []byte) []kv.Pair {
+func notebookPairs(data []byte, hints []hintLine) []kv.Pair {
 	cells, err := confextract.Notebook(data)
 	if err != nil {
-		return scanLines(data, true, false) // not valid JSON: scan it as text
+		return scanLines(data, hints, true) // not valid JSON: scan it as text
 	}
 	lines := lineIndex{data: data}
 	lines.pos(0) // build the table of line starts
@@ -123,9 +124,9 @@ func notebookPairs(data []byte) []kv.Pair {
 		text := []byte(c.Text)
 		var ps []kv.Pair
 		if c.Kind == "code" {
-			ps = mergePairs(pyextract.Extract(text), scanLines(text, false, false))
+			ps = mergePairs(pyextract.Extract(text), scanLines(text, findHintLines(text), false))
 		} else {
-			ps = scanLines(text, true, false)
+			ps = scanLines(text, findHintLines(text), true)
 		}
 		for _, p := range ps {
 			p.Line, p.Col = c.Position(p.Line, p.Col)
@@ -168,25 +169,21 @@ func mergePairs(primary, lines []kv.Pair) []kv.Pair {
 	return out
 }
 
-// credHints are fragments of which a line must hold one to be looked at.
-var credHints = newHintSet(map[uint32][]string{1: {
-	"pass", "pwd", "secret", "token", "key", "auth", "cred", "sig", "salt", "nonce", "dsn", "pw",
-	"mdp", "senha", "parol",
-}})
-
 // scanLines finds name/value assignments line by line. unquotedOK says whether an
-// unquoted value counts as a literal (config, shell, prose) or not (code).
-func scanLines(data []byte, unquotedOK, commentsOnly bool) []kv.Pair {
+// unquoted value counts as a literal (config, shell, prose) or not (code);
+// hints are the hint lines of data.
+func scanLines(data []byte, hints []hintLine, unquotedOK bool) []kv.Pair {
 	var out []kv.Pair
-	credHints.eachLine(data, 4096, func(start, end, lineNo int, _ uint32) {
-		line := data[start:end]
-		if commentsOnly && !isCommentLine(line) {
-			return
+	for _, hl := range hints {
+		start, end, lineNo := hl.start, hl.end, hl.no
+		if hl.groups&hintCred == 0 || end-start > 4096 {
+			continue
 		}
+		line := data[start:end]
 		// In a comment of code, an unquoted value is prose or a shell line, not
 		// an expression: `# export DB_PASSWORD=...`, ` * TOKEN=...`.
 		out = appendLinePairs(out, line, start, lineNo, unquotedOK || isCodeComment(line))
-	})
+	}
 	return out
 }
 
@@ -198,11 +195,6 @@ func isCodeComment(l []byte) bool {
 		}
 	}
 	return false
-}
-
-func isCommentLine(l []byte) bool {
-	l = bytes.TrimLeft(l, " \t")
-	return len(l) > 0 && l[0] == '#'
 }
 
 func asciiLower(b []byte) []byte {

@@ -28,13 +28,23 @@ type candidate struct {
 // detectors).
 type builtin struct {
 	provides []string
-	run      func(path string, data []byte, explain bool) []candidate
+	run      func(f *fileScan) []candidate
+}
+
+// fileScan is one file as the built-in detectors get it.
+type fileScan struct {
+	path    string
+	data    []byte
+	explain bool
+	// hints are the lines of data that hold hint words (hints.go), found in
+	// the engine's keyword pass.
+	hints []hintLine
 }
 
 // builtinOrder lists the built-in detectors in the order they run.
 var builtinOrder []builtin
 
-func registerBuiltin(run func(path string, data []byte, explain bool) []candidate, provides ...string) {
+func registerBuiltin(run func(f *fileScan) []candidate, provides ...string) {
 	builtinOrder = append(builtinOrder, builtin{provides: provides, run: run})
 }
 

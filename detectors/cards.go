@@ -45,8 +45,9 @@ var testCards = map[string]bool{
 	"4000000000009995": true, "4000000000000077": true, "4000000000000341": true, "5454545454545454": true,
 }
 
-func cardCandidates(path string, data []byte, explain bool) []candidate {
-	if !cardScope(path) {
+func cardCandidates(f *fileScan) []candidate {
+	data, explain := f.data, f.explain
+	if !cardScope(f.path) {
 		return nil
 	}
 	var out []candidate

@@ -48,10 +48,12 @@ type Finding struct {
 // rules are compiled once, lazily, on the first file whose keywords need them.
 type Engine struct {
 	rules  []*rule
-	ac     *acdfa.Matcher
-	kwRule [][]int // automaton pattern index -> rule indexes
-	always []int   // regex rules without keywords
-	hasKW  bool
+	// ac finds the rules' keywords and the built-in detectors' hint words
+	// (hints.go) in one pass.
+	ac       *acdfa.Matcher
+	kwRule   [][]int  // automaton pattern index -> rule indexes
+	hintBits []uint32 // automaton pattern index -> hint groups
+	always   []int    // regex rules without keywords
 	// structured are the rules served by built-in detectors, keyed by detector name.
 	structured map[string]*rule
 }
@@ -117,20 +119,31 @@ func NewEngine(cfg *Config) (*Engine, error) {
 				kwIndex[kw] = p
 				patterns = append(patterns, kw)
 				e.kwRule = append(e.kwRule, nil)
+				e.hintBits = append(e.hintBits, 0)
 			}
 			if !slices.Contains(e.kwRule[p], idx) {
 				e.kwRule[p] = append(e.kwRule[p], idx)
 			}
 		}
 	}
-	if len(patterns) > 0 {
-		ac, err := acdfa.New(patterns)
-		if err != nil {
-			return nil, fmt.Errorf("rule keywords: %v", err)
+	for bit, words := range hintWords {
+		for _, w := range words {
+			p, ok := kwIndex[w]
+			if !ok {
+				p = len(patterns)
+				kwIndex[w] = p
+				patterns = append(patterns, w)
+				e.kwRule = append(e.kwRule, nil)
+				e.hintBits = append(e.hintBits, 0)
+			}
+			e.hintBits[p] |= bit
 		}
-		e.ac = ac
-		e.hasKW = true
 	}
+	ac, err := acdfa.New(patterns)
+	if err != nil {
+		return nil, fmt.Errorf("rule keywords: %v", err)
+	}
+	e.ac = ac
 	return e, nil
 }
 
@@ -159,36 +172,39 @@ func (e *Engine) Rules() int { return len(e.rules) }
 // occur in data (and those without keywords). This is the prefilter: it may name a
 // rule whose regex then finds nothing, but never leaves out one that would match.
 func (e *Engine) candidates(data []byte) []int {
-	out, _ := e.candidateHits(data)
+	out, _, _ := e.keywordPass(data)
 	return out
 }
 
-// candidateHits is candidates with, for each rule index, the offsets of its
-// keyword hits (nil for rules without keywords).
-func (e *Engine) candidateHits(data []byte) ([]int, map[int][]int) {
+// keywordPass runs the automaton over data once. It returns candidates, for
+// each rule index the offsets of its keyword hits (nil for rules without
+// keywords), and the lines that hold hint words.
+func (e *Engine) keywordPass(data []byte) ([]int, map[int][]int, []hintLine) {
 	var out []int
 	var hits map[int][]int
-	if e.hasKW {
-		e.ac.Each(data, func(pat, start int) {
+	hl := hintLines{data: data}
+	e.ac.Each(data, func(pat, start int) {
+		if g := e.hintBits[pat]; g != 0 {
+			hl.add(start, g)
+		}
+		for _, ri := range e.kwRule[pat] {
 			if hits == nil {
 				hits = map[int][]int{}
 			}
-			for _, ri := range e.kwRule[pat] {
-				if _, ok := hits[ri]; !ok {
-					out = append(out, ri)
-				}
-				hs := hits[ri]
-				if len(hs) < maxHits {
-					hits[ri] = append(hs, start)
-				} else if len(hs) == maxHits {
-					hits[ri] = append(hs, -1) // too many: scan the whole file
-				}
+			if _, ok := hits[ri]; !ok {
+				out = append(out, ri)
 			}
-		})
-	}
+			hs := hits[ri]
+			if len(hs) < maxHits {
+				hits[ri] = append(hs, start)
+			} else if len(hs) == maxHits {
+				hits[ri] = append(hs, -1) // too many: scan the whole file
+			}
+		}
+	})
 	out = append(out, e.always...)
 	sort.Ints(out)
-	return out, hits
+	return out, hits, hl.result()
 }
 
 // maxHits bounds the keyword hits kept per rule; past it, the rule's regex runs
@@ -254,7 +270,7 @@ func (e *Engine) ScanExplain(path string, data []byte) ([]Finding, error) {
 func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error) {
 	var out []Finding
 	lines := lineIndex{data: data}
-	cands, hits := e.candidateHits(data)
+	cands, hits, hints := e.keywordPass(data)
 	for _, ri := range cands {
 		r := e.rules[ri]
 		if err := r.compile(); err != nil {
@@ -308,6 +324,7 @@ func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error)
 			out = append(out, f)
 		}
 	}
+	file := &fileScan{path: path, data: data, explain: explain, hints: hints}
 	for _, d := range builtinOrder {
 		var rs []*rule
 		for _, name := range d.provides {
@@ -323,7 +340,7 @@ func (e *Engine) scan(path string, data []byte, explain bool) ([]Finding, error)
 		if len(rs) == 0 {
 			continue
 		}
-		for _, c := range d.run(path, data, explain) {
+		for _, c := range d.run(file) {
 			r, ok := e.structured[c.Detector]
 			if !ok || !slices.Contains(rs, r) {
 				continue

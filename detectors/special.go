@@ -32,28 +32,9 @@ var (
 	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+(?:with\s+\w+\s+)?by|(?:user|role)\s+[\w"'@.%-]+\s+(?:with\s+)?(?:encrypted\s+)?password|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
 )
 
-// Hint groups of the shape-based detectors: each regex runs only on the lines
-// that hold one of its hints, found in one pass.
-const (
-	hintURL uint32 = 1 << iota
-	hintBasic
-	hintBearer
-	hintCurl
-	hintSQL
-	hintOpt
-)
-
-var specialHints = newHintSet(map[uint32][]string{
-	hintURL:    {"://"},
-	hintBasic:  {"basic"},
-	hintBearer: {"bearer", "token "},
-	hintCurl:   {"curl"},
-	hintSQL:    {"identified", " password "},
-	hintOpt:    {"-pass", "-pwd", "-token", "-api", "-secret"},
-})
-
-func specialCandidates(path string, data []byte, explain bool) []candidate {
-	if skipKinds[fileKind(path)] {
+func specialCandidates(f *fileScan) []candidate {
+	data, explain := f.data, f.explain
+	if skipKinds[fileKind(f.path)] {
 		return nil
 	}
 	var out []candidate
@@ -62,8 +43,12 @@ func specialCandidates(path string, data []byte, explain bool) []candidate {
 			out = append(out, candidate{Detector: det, Start: off + s, End: off + e, Secret: secret, Dropped: reason})
 		}
 	}
-	specialHints.eachLine(data, 64<<10, func(off, end, _ int, g uint32) {
-		line := data[off:end]
+	for _, hl := range f.hints {
+		off, g := hl.start, hl.groups
+		if hl.end-off > 64<<10 {
+			continue // minified code, data blobs
+		}
+		line := data[off:hl.end]
 		if g&hintURL != 0 {
 			for _, m := range urlCredRe.FindAllSubmatchIndex(line, -1) {
 				user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
@@ -108,7 +93,7 @@ func specialCandidates(path string, data []byte, explain bool) []candidate {
 				}
 			}
 		}
-	})
+	}
 	return out
 }
 

@@ -1,0 +1,44 @@
+package detectors
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestHintLines(t *testing.T) {
+	e, err := NewEngine(defaultConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		text string
+		want []hintLine
+	}{
+		{"none", "x = 1\ny = 2\n", nil},
+		{"one line", "a\nPASSWORD = 'x'\nb\n", []hintLine{{start: 2, end: 16, no: 2, groups: hintCred}}},
+		{"groups merge", "curl -u u:p https://h\n", []hintLine{{start: 0, end: 21, no: 1, groups: hintCurl | hintURL}}},
+		{"no final newline", "\n\nBearer abc", []hintLine{{start: 2, end: 12, no: 3, groups: hintBearer}}},
+		{"several", "token = 1\nnothing\n\nidentified by 'x' -- key\n", []hintLine{
+			{start: 0, end: 9, no: 1, groups: hintCred | hintBearer},
+			{start: 19, end: 43, no: 4, groups: hintSQL | hintCred},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, got := e.keywordPass([]byte(tc.text))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("engine pass: %+v, want %+v", got, tc.want)
+			}
+			if got := findHintLines([]byte(tc.text)); !slices.Equal(got, tc.want) {
+				t.Errorf("findHintLines: %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+	long := strings.Repeat("secret_key = 'x'\n", 500) + "basic " + strings.Repeat("a", 100)
+	_, _, a := e.keywordPass([]byte(long))
+	if b := findHintLines([]byte(long)); !slices.Equal(a, b) || len(a) != 501 || a[500].no != 501 {
+		t.Errorf("engine pass and findHintLines differ or miscount: %d and %d lines", len(a), len(b))
+	}
+}
