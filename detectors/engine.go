@@ -47,7 +47,7 @@ type Finding struct {
 // Engine runs a compiled rule set over file contents. It is safe for concurrent use:
 // rules are compiled once, lazily, on the first file whose keywords need them.
 type Engine struct {
-	rules  []*rule
+	rules []*rule
 	// ac finds the rules' keywords and the built-in detectors' hint words
 	// (hints.go) in one pass.
 	ac       *acdfa.Matcher
