@@ -190,11 +190,11 @@ func tomlError(name string, err error) error {
 	return &ConfigError{File: name, Err: errors.New(unquote(err.Error()))}
 }
 
-var quotedRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'[^']*'`)
+var quotedRe = lazyRegexp(`"(?:[^"\\]|\\.)*"|'[^']*'`)
 
 // unquote replaces quoted text in a message with "…".
 func unquote(msg string) string {
-	return quotedRe.ReplaceAllStringFunc(msg, func(q string) string {
+	return quotedRe().ReplaceAllStringFunc(msg, func(q string) string {
 		if len(q) <= 3 {
 			return q // a quoted delimiter such as "]" explains the error
 		}
@@ -388,13 +388,13 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-var idLineRe = regexp.MustCompile(`(?m)^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')`)
+var idLineRe = lazyRegexp(`(?m)^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')`)
 
 // idLines maps each rule id to the line its `id = ...` stands on, in one pass.
 func idLines(data []byte) map[string]int {
 	out := map[string]int{}
 	line, last := 1, 0
-	for _, m := range idLineRe.FindAllSubmatchIndex(data, -1) {
+	for _, m := range idLineRe().FindAllSubmatchIndex(data, -1) {
 		line += bytes.Count(data[last:m[0]], []byte{'\n'})
 		last = m[0]
 		var id string

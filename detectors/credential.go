@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -504,7 +503,7 @@ func isPlaceholder(lv string) bool {
 	if lv[0] == '<' && lv[len(lv)-1] == '>' || lv[0] == '[' && lv[len(lv)-1] == ']' {
 		return true
 	}
-	if placeholderTagRe.MatchString(lv) {
+	if placeholderTagRe().MatchString(lv) {
 		return true // <password>, <your token> inside the value
 	}
 	for _, s := range []string{"xxx", "***", "...", "your_", "your-", "yourpass", "yourtoken", "yoursecret", "your ",
@@ -519,7 +518,7 @@ func isPlaceholder(lv string) bool {
 	return false
 }
 
-var placeholderTagRe = regexp.MustCompile(`<[a-z][a-z0-9 _.-]*>`)
+var placeholderTagRe = lazyRegexp(`<[a-z][a-z0-9 _.-]*>`)
 
 // placeholderPair: "user:pass", "admin:secret": both halves placeholders.
 func placeholderPair(lv string) bool {

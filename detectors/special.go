@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -22,15 +23,23 @@ func init() {
 	registerBuiltin(specialCandidates, detURL, detBasic, detBearer, detSQL, detCurl)
 }
 
+// The detectors' regexes are compiled on first use: a scan whose files hold
+// no hint word for them (most pre-commit scans) never pays for them.
 var (
 	// scheme://user:password@host
-	urlCredRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{0,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
-	basicRe   = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
-	bearerRe  = regexp.MustCompile(`(?i)\b(?:bearer|token)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
-	optRe     = regexp.MustCompile(`(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|db-password|token|auth-token|api-key|apikey|secret|client-secret)(?:\s+|=)['"]?([^\s'"\\]{4,128})`)
-	curlRe    = regexp.MustCompile(`(?:^|\s)(?:-u|--user)\s*['"]?([^:\s'"]{1,64}):([^\s'"@]{1,128})`)
-	sqlRe     = regexp.MustCompile(`(?i)\b(?:identified\s+(?:with\s+\w+\s+)?by|(?:user|role)\s+[\w"'@.%-]+\s+(?:with\s+)?(?:encrypted\s+)?password|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
+	urlCredRe = lazyRegexp(`(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^\s:@/"'<>\\{}]{0,128}):([^\s@/"'<>\\]{1,256})@[A-Za-z0-9.\-_\[\]%]`)
+	basicRe   = lazyRegexp(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
+	bearerRe  = lazyRegexp(`(?i)\b(?:bearer|token)\s+([A-Za-z0-9\-._~+/]{16,}=*)`)
+	optRe     = lazyRegexp(`(?i)(?:^|\s)--?(?:password|passwd|pass|pwd|db-password|token|auth-token|api-key|apikey|secret|client-secret)(?:\s+|=)['"]?([^\s'"\\]{4,128})`)
+	curlRe    = lazyRegexp(`(?:^|\s)(?:-u|--user)\s*['"]?([^:\s'"]{1,64}):([^\s'"@]{1,128})`)
+	sqlRe     = lazyRegexp(`(?i)\b(?:identified\s+(?:with\s+\w+\s+)?by|(?:user|role)\s+[\w"'@.%-]+\s+(?:with\s+)?(?:encrypted\s+)?password|with\s+(?:encrypted\s+)?password|login\s+password)\s+(?:'([^'\s]{3,128})'|"([^"\s]{3,128})"|([^\s;'"]{3,128}))`)
 )
+
+// lazyRegexp returns a function that compiles expr on its first call (and
+// panics if it does not compile, as regexp.MustCompile) and returns it.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 func specialCandidates(f *fileScan) []candidate {
 	data, explain := f.data, f.explain
@@ -50,31 +59,31 @@ func specialCandidates(f *fileScan) []candidate {
 		}
 		line := data[off:hl.end]
 		if g&hintURL != 0 {
-			for _, m := range urlCredRe.FindAllSubmatchIndex(line, -1) {
+			for _, m := range urlCredRe().FindAllSubmatchIndex(line, -1) {
 				user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
 				add(detURL, off, m[4], m[5], pw, urlPasswordReason(user, pw))
 			}
 		}
 		if g&hintBasic != 0 {
-			for _, m := range basicRe.FindAllSubmatchIndex(line, -1) {
+			for _, m := range basicRe().FindAllSubmatchIndex(line, -1) {
 				tok := string(line[m[2]:m[3]])
 				add(detBasic, off, m[2], m[3], tok, basicReason(tok))
 			}
 		}
 		if g&hintBearer != 0 {
-			for _, m := range bearerRe.FindAllSubmatchIndex(line, -1) {
+			for _, m := range bearerRe().FindAllSubmatchIndex(line, -1) {
 				tok := string(line[m[2]:m[3]])
 				add(detBearer, off, m[2], m[3], tok, tokenReason(tok))
 			}
 		}
 		if g&hintCurl != 0 {
-			for _, m := range curlRe.FindAllSubmatchIndex(line, -1) {
+			for _, m := range curlRe().FindAllSubmatchIndex(line, -1) {
 				pw := string(line[m[4]:m[5]])
 				add(detCurl, off, m[4], m[5], pw, filterValue("password", pw, namePassword))
 			}
 		}
 		if g&hintOpt != 0 {
-			for _, m := range optRe.FindAllSubmatchIndex(line, -1) {
+			for _, m := range optRe().FindAllSubmatchIndex(line, -1) {
 				pw := string(line[m[2]:m[3]])
 				r := filterValue("password", pw, namePassword)
 				if r == "" && strings.HasPrefix(pw, "-") {
@@ -84,7 +93,7 @@ func specialCandidates(f *fileScan) []candidate {
 			}
 		}
 		if g&hintSQL != 0 {
-			for _, m := range sqlRe.FindAllSubmatchIndex(line, -1) {
+			for _, m := range sqlRe().FindAllSubmatchIndex(line, -1) {
 				for k := 1; k <= 3; k++ {
 					if m[2*k] >= 0 {
 						pw := string(line[m[2*k]:m[2*k+1]])
