@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,10 +84,46 @@ type treeKey struct {
 // *ObjectError); blobs are not read here. Commits listed in .git/shallow are
 // treated as having no parents. Walk returns ctx's error if it is cancelled.
 func (r *Repo) Walk(ctx context.Context) (*Index, error) {
+	ix, _, err := r.walk(ctx, "")
+	return ix, err
+}
+
+// WalkStats says how much of a walk a state file spared.
+type WalkStats struct {
+	// Cached is the number of commits the state file already held; New the
+	// number walked this time.
+	Cached, New int
+}
+
+// WalkWithState is Walk that keeps what it learns in stateFile (created or
+// replaced, mode 0600) and, when the file holds an earlier walk of the same
+// history, walks only the commits added since. The Index is the one Walk
+// would build. The state is used only when it is certain to give that
+// result: every commit it holds is still reachable from a ref, the shallow
+// list is unchanged, and every new commit's committer time is later than
+// every old one's (so that the oldest-first order keeps the old commits
+// first); otherwise the whole history is walked and the file replaced. A
+// missing or corrupt file is not an error; one that cannot be read or
+// written is.
+func (r *Repo) WalkWithState(ctx context.Context, stateFile string) (*Index, WalkStats, error) {
+	return r.walk(ctx, stateFile)
+}
+
+func (r *Repo) walk(ctx context.Context, stateFile string) (*Index, WalkStats, error) {
+	var stats WalkStats
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.st == nil {
-		return nil, ErrClosed
+		return nil, stats, ErrClosed
+	}
+	var prev *walkState
+	if stateFile != "" {
+		var err error
+		if prev, err = readWalkState(stateFile); errors.Is(err, errBadState) {
+			prev = nil // replaced below
+		} else if err != nil {
+			return nil, stats, err
+		}
 	}
 	w := &walker{
 		ctx:      ctx,
@@ -98,32 +135,71 @@ func (r *Repo) Walk(ctx context.Context) (*Index, error) {
 	}
 	defer w.packs.close()
 	if err := w.collectRefs(); err != nil {
-		return nil, err
+		return nil, stats, err
 	}
-	nodes, err := w.loadCommits()
+	shallow, err := w.st.Shallow()
 	if err != nil {
-		return nil, err
+		return nil, stats, fmt.Errorf("gitwalk: reading shallow list: %w", err)
+	}
+	plumbing.HashesSort(shallow)
+	if prev != nil && !slices.Equal(prev.shallow, shallow) {
+		prev = nil
+	}
+	var known map[plumbing.Hash]int32
+	if prev != nil {
+		known = make(map[plumbing.Hash]int32, len(prev.ids))
+		for k, id := range prev.ids {
+			known[id] = int32(k)
+		}
+	}
+	nodes, boundary, err := w.loadCommits(shallow, known)
+	if err != nil {
+		return nil, stats, err
+	}
+	if prev != nil && !prev.extends(boundary, nodes) {
+		prev = nil
+		if nodes, _, err = w.loadCommits(shallow, nil); err != nil {
+			return nil, stats, err
+		}
 	}
 	order, err := topoOrder(nodes)
 	if err != nil {
-		return nil, err
+		return nil, stats, err
 	}
 
 	ix := w.ix
-	ix.nreal = len(order)
-	ix.commits = make([]Commit, len(order), len(order)+len(w.roots))
+	base := 0
+	if prev != nil {
+		base = len(prev.commits)
+		ix.paths, ix.origin, w.seenTree = prev.paths, prev.origin, prev.seenTree
+		ix.pathIDs = make(map[string]uint32, len(ix.paths))
+		for i, p := range ix.paths {
+			ix.pathIDs[p] = uint32(i)
+		}
+	}
+	stats.Cached, stats.New = base, len(order)
+	ix.nreal = base + len(order)
+	ix.commits = make([]Commit, ix.nreal, ix.nreal+len(w.roots))
+	if prev != nil {
+		copy(ix.commits, prev.commits)
+	}
 	trees := make([]plumbing.Hash, len(order))
 	for k, i := range order {
-		ix.commits[k] = nodes[i].commit
-		ix.commits[k].Order = k
+		ix.commits[base+k] = nodes[i].commit
+		ix.commits[base+k].Order = base + k
 		trees[k] = nodes[i].tree
 	}
 
 	root := ix.intern(nil)
 	for k, tree := range trees {
 		w.path = w.path[:0]
-		if err := w.walkTree(tree, root, uint32(k), 0, false); err != nil {
-			return nil, err
+		if err := w.walkTree(tree, root, uint32(base+k), 0, false); err != nil {
+			return nil, stats, err
+		}
+	}
+	if stateFile != "" && (prev == nil || len(order) > 0) {
+		if err := writeWalkState(stateFile, w.state(prev, shallow, nodes, order)); err != nil {
+			return nil, stats, err
 		}
 	}
 
@@ -142,7 +218,7 @@ func (r *Repo) Walk(ctx context.Context) (*Index, error) {
 		switch pr.kind {
 		case plumbing.TreeObject:
 			if err := w.walkTree(pr.target, prefix, k, 0, false); err != nil {
-				return nil, err
+				return nil, stats, err
 			}
 		case plumbing.BlobObject:
 			key := occKey{pr.target, prefix}
@@ -153,10 +229,10 @@ func (r *Repo) Walk(ctx context.Context) (*Index, error) {
 	}
 
 	if err := w.walkHead(); err != nil {
-		return nil, err
+		return nil, stats, err
 	}
 	ix.finish()
-	return ix, nil
+	return ix, stats, nil
 }
 
 // shortRef strips the usual ref namespaces: refs/tags/v1 -> v1,
@@ -280,20 +356,20 @@ func memoryObject(typ plumbing.ObjectType, data []byte) *plumbing.MemoryObject {
 	return mo
 }
 
-// loadCommits reads every commit reachable from the tips.
-func (w *walker) loadCommits() ([]node, error) {
-	shallow := make(map[plumbing.Hash]bool)
-	sh, err := w.st.Shallow()
-	if err != nil {
-		return nil, fmt.Errorf("gitwalk: reading shallow list: %w", err)
-	}
-	for _, h := range sh {
+// loadCommits reads every commit reachable from the tips (shallow lists the
+// commits to treat as having no parents). With known, commits in it are not
+// read: those reached are returned as boundary, by their value in known.
+func (w *walker) loadCommits(shallowList []plumbing.Hash, known map[plumbing.Hash]int32) ([]node, []int32, error) {
+	shallow := make(map[plumbing.Hash]bool, len(shallowList))
+	for _, h := range shallowList {
 		shallow[h] = true
 	}
 
 	type pending struct{ id, child plumbing.Hash }
 	index := make(map[plumbing.Hash]int32)
 	var nodes []node
+	var boundary []int32
+	reached := map[plumbing.Hash]bool{}
 	stack := make([]pending, 0, len(w.tips))
 	for i := len(w.tips) - 1; i >= 0; i-- {
 		stack = append(stack, pending{id: w.tips[i]})
@@ -304,8 +380,15 @@ func (w *walker) loadCommits() ([]node, error) {
 		if _, ok := index[p.id]; ok {
 			continue
 		}
+		if k, ok := known[p.id]; ok {
+			if !reached[p.id] {
+				reached[p.id] = true
+				boundary = append(boundary, k)
+			}
+			continue
+		}
 		if err := w.tick(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		where := ""
 		if !p.child.IsZero() {
@@ -313,7 +396,7 @@ func (w *walker) loadCommits() ([]node, error) {
 		}
 		c, err := w.readCommit(p.id, where)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		n := node{
 			id:    p.id,
@@ -337,7 +420,7 @@ func (w *walker) loadCommits() ([]node, error) {
 			}
 		}
 	}
-	return nodes, nil
+	return nodes, boundary, nil
 }
 
 // readCommit reads and decodes commit id, from the packs when possible.
@@ -384,7 +467,7 @@ func topoOrder(nodes []node) ([]int32, error) {
 			}
 			pi, ok := index[ph]
 			if !ok {
-				continue // cannot happen: loadCommits loaded every parent
+				continue // a commit of an earlier walk (WalkWithState)
 			}
 			edges = append(edges, edge{pi, int32(i)})
 			indeg[i]++

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/secretsweep/secretsweep/detectors"
+	"github.com/secretsweep/secretsweep/gitwalk"
 	"github.com/secretsweep/secretsweep/scan"
 )
 
@@ -171,4 +173,26 @@ func (c *scanCache) flush() error {
 	}
 	c.added = nil
 	return f.Close()
+}
+
+// walkWithCache walks every ref's history keeping the walk's state in the
+// cache directory, so that a repeat sweep walks only the commits added since
+// (gitwalk.WalkWithState). The state file is named after the repository's
+// root commit: clones of one repository share it, and a state that does not
+// fit the repository (another fork, rewritten history) is detected and
+// replaced.
+func walkWithCache(ctx context.Context, repo *gitwalk.Repo, dir string) (*gitwalk.Index, error) {
+	root, ok, err := repo.RootCommit()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return repo.Walk(ctx) // no commits: nothing worth keeping
+	}
+	sum := sha256.Sum256([]byte(root))
+	ix, _, err := repo.WalkWithState(ctx, filepath.Join(dir, "walk-"+hex.EncodeToString(sum[:8])+".state"))
+	if err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	return ix, nil
 }

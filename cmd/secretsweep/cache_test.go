@@ -59,8 +59,19 @@ func TestHistoryCache(t *testing.T) {
 		t.Errorf("a changed rule set used the cache: %s", fourth.stderr)
 	}
 	entries, _ := os.ReadDir(cache)
-	if len(entries) != 2 {
-		t.Errorf("cache files: %d, want one per rule set (2)", len(entries))
+	var results, walks int
+	for _, e := range entries {
+		switch {
+		case strings.HasSuffix(e.Name(), ".jsonl"):
+			results++
+		case strings.HasPrefix(e.Name(), "walk-") && strings.HasSuffix(e.Name(), ".state"):
+			walks++
+		default:
+			t.Errorf("unexpected file in the cache: %s", e.Name())
+		}
+	}
+	if results != 2 || walks != 1 {
+		t.Errorf("cache files: %d result files, want one per rule set (2); %d walk states, want 1", results, walks)
 	}
 	for _, e := range entries {
 		if info, _ := e.Info(); info.Mode().Perm() != 0o600 {

@@ -53,6 +53,11 @@ func (o *options) walkHistory(ctx context.Context, repo *gitwalk.Repo) (*gitwalk
 			return nil, err
 		}
 		h.ri, ix = ri, ri.Index
+	case o.cacheStore != nil:
+		var err error
+		if ix, err = walkWithCache(ctx, repo, o.cache); err != nil {
+			return nil, err
+		}
 	default:
 		var err error
 		if ix, err = repo.Walk(ctx); err != nil {

@@ -333,7 +333,6 @@ func scanCommand(ctx context.Context, cmd, root string, o *options, stdin io.Rea
 	if err != nil {
 		return nil, err
 	}
-	// A hook or stdin scans little: build the keyword automaton fast.
 	eng, err := detectors.NewEngine(cfg)
 	if err != nil {
 		return nil, err
