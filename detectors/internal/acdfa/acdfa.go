@@ -65,93 +65,144 @@ func New(patterns []string) (*Matcher, error) {
 	}
 	stride := nclass
 
-	// The trie: goto[s*stride+c] is the child of s on class c, or -1.
-	goTo := make([]int32, stride, (total+1)*stride)
-	for i := range goTo {
-		goTo[i] = -1
-	}
-	out := [][]int32{nil}
+	// The trie, sparse: a node's children are a list (first child, next
+	// sibling), except the root's, which are an array by class. Nodes are
+	// numbered in order of creation.
+	nodes := total + 1
+	arena := make([]int32, 6*nodes) // one allocation for the per-node arrays
+	firstChild := arena[0*nodes : 1*nodes : 1*nodes]
+	nextSib := arena[1*nodes : 2*nodes : 2*nodes]
+	fail := arena[2*nodes : 3*nodes : 3*nodes]
+	queue := arena[3*nodes : 3*nodes : 4*nodes]
+	own := arena[4*nodes : 5*nodes : 5*nodes]  // the number of patterns that end at the node
+	nout := arena[5*nodes : 6*nodes : 6*nodes] // own and inherited along failure links
+	label := make([]uint8, nodes)
+	var rootChild [256]int32
+	ends := make([]int32, len(patterns)) // the node each pattern ends at
+	nstates := 1
 	for pi, p := range patterns {
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
-			c := int32(m.class[p[i]])
-			next := goTo[s*int32(stride)+c]
-			if next < 0 {
-				next = int32(len(out))
-				out = append(out, nil)
-				for range stride {
-					goTo = append(goTo, -1)
+			c := m.class[p[i]]
+			var next int32
+			if s == 0 {
+				next = rootChild[c]
+			} else {
+				for next = firstChild[s]; next != 0 && label[next] != c; next = nextSib[next] {
 				}
-				goTo[s*int32(stride)+c] = next
+			}
+			if next == 0 {
+				next = int32(nstates)
+				nstates++
+				label[next] = c
+				if s == 0 {
+					rootChild[c] = next
+				} else {
+					nextSib[next] = firstChild[s]
+					firstChild[s] = next
+				}
 			}
 			s = next
 		}
-		out[s] = append(out[s], int32(pi))
+		ends[pi] = s
+		own[s]++
 	}
-	nstates := len(out)
+	child := func(s int32, c uint8) int32 {
+		if s == 0 {
+			return rootChild[c]
+		}
+		for t := firstChild[s]; t != 0; t = nextSib[t] {
+			if label[t] == c {
+				return t
+			}
+		}
+		return 0
+	}
 
-	// Breadth first: failure links, outputs inherited along them, and the
-	// full transition function (a missing edge follows the failure link,
-	// whose row is already complete because it is shallower).
-	fail := make([]int32, nstates)
-	dfa := make([]int32, nstates*stride)
-	queue := make([]int32, 0, nstates)
+	// Breadth first: failure links (by walking the parent's chain) and the
+	// number of matches of each state, its own and its failure state's.
 	for c := 0; c < stride; c++ {
-		if t := goTo[c]; t >= 0 {
-			dfa[c] = t
-			fail[t] = 0
+		if t := rootChild[c]; t != 0 {
 			queue = append(queue, t)
-		} else {
-			dfa[c] = 0
 		}
 	}
 	for qi := 0; qi < len(queue); qi++ {
 		s := queue[qi]
-		f := fail[s]
-		if len(out[f]) > 0 {
-			out[s] = append(out[s], out[f]...)
-		}
-		row := int(s) * stride
-		frow := int(f) * stride
-		for c := 0; c < stride; c++ {
-			if t := goTo[row+c]; t >= 0 {
-				dfa[row+c] = t
-				fail[t] = dfa[frow+c]
-				queue = append(queue, t)
-			} else {
-				dfa[row+c] = dfa[frow+c]
+		nout[s] = own[s] + nout[fail[s]]
+		for t := firstChild[s]; t != 0; t = nextSib[t] {
+			c := label[t]
+			f := fail[s]
+			for f != 0 && child(f, c) == 0 {
+				f = fail[f]
 			}
+			fail[t] = child(f, c) // the root's child, or none (0)
+			queue = append(queue, t)
 		}
 	}
 
-	// Renumber: states without matches first (the start state stays 0), then
-	// those with matches.
+	// Number the states: those without matches first in order of creation
+	// (the start state stays 0), then those with matches.
 	newID := make([]uint32, nstates)
 	next := uint32(0)
+	matches := 0
 	for s := range nstates {
-		if len(out[s]) == 0 {
+		if nout[s] == 0 {
 			newID[s] = next
 			next++
+		} else {
+			matches += int(nout[s])
 		}
 	}
 	firstMatch := next
 	for s := range nstates {
-		if len(out[s]) > 0 {
+		if nout[s] > 0 {
 			newID[s] = next
 			next++
 		}
 	}
+
+	// Matches: a state's own patterns in order, then its failure state's
+	// (shorter), all in one array. own becomes the first pattern ending at
+	// each node plus one (0: none), and ends the next one's.
+	clear(own)
+	for pi := len(ends) - 1; pi >= 0; pi-- {
+		s := ends[pi]
+		ends[pi] = own[s]
+		own[s] = int32(pi) + 1
+	}
+	flat := make([]int32, 0, matches)
+	m.out = make([][]int32, nstates-int(firstMatch))
+	setOut := func(s int32) {
+		if nout[s] == 0 {
+			return
+		}
+		begin := len(flat)
+		for pi := own[s]; pi != 0; pi = ends[pi-1] {
+			flat = append(flat, pi-1)
+		}
+		if f := fail[s]; nout[f] > 0 {
+			flat = append(flat, m.out[newID[f]-firstMatch]...)
+		}
+		m.out[newID[s]-firstMatch] = flat[begin:len(flat):len(flat)]
+	}
+
+	// The transition table, written once, row by row in breadth-first order:
+	// a state's row is its failure state's (complete, being shallower) with
+	// its own children set.
 	m.stride = uint32(stride)
 	m.matchFrom = firstMatch * uint32(stride)
 	m.trans = make([]uint32, nstates*stride)
-	m.out = make([][]int32, nstates-int(firstMatch))
-	for s := range nstates {
-		ns := newID[s]
-		for c := 0; c < stride; c++ {
-			m.trans[int(ns)*stride+c] = newID[dfa[s*stride+c]] * uint32(stride)
+	for c := 0; c < stride; c++ {
+		if t := rootChild[c]; t != 0 {
+			m.trans[c] = newID[t] * uint32(stride)
 		}
-		if ns >= firstMatch {
-			m.out[ns-firstMatch] = out[s]
+	}
+	for _, s := range queue {
+		setOut(s)
+		row := m.trans[int(newID[s])*stride : int(newID[s]+1)*stride]
+		copy(row, m.trans[int(newID[fail[s]])*stride:int(newID[fail[s]]+1)*stride])
+		for t := firstChild[s]; t != 0; t = nextSib[t] {
+			row[label[t]] = newID[t] * uint32(stride)
 		}
 	}
 	return m, nil

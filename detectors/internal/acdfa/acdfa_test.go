@@ -207,3 +207,24 @@ func BenchmarkEach(b *testing.B) {
 		m.Each(data, func(int, int) { n++ })
 	}
 }
+
+// BenchmarkNew builds an automaton the size of the engine's: about 350
+// keywords of 2,500 bytes over 40 distinct bytes.
+func BenchmarkNew(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_-:/"
+	patterns := make([]string, 350)
+	for i := range patterns {
+		p := make([]byte, 3+rng.IntN(12))
+		for j := range p {
+			p[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		patterns[i] = string(p)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(patterns); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
