@@ -171,7 +171,10 @@ func (r *Repo) walk(ctx context.Context, stateFile string) (*Index, WalkStats, e
 	base := 0
 	if prev != nil {
 		base = len(prev.commits)
-		ix.paths, ix.origin, w.seenTree = prev.paths, prev.origin, prev.seenTree
+		ix.paths, ix.origin = prev.paths, prev.origin
+		if len(order) > 0 || len(w.roots) > 0 {
+			w.seenTree = prev.trees() // decoded only for a walk that reads it
+		}
 		ix.pathIDs = make(map[string]uint32, len(ix.paths))
 		for i, p := range ix.paths {
 			ix.pathIDs[p] = uint32(i)

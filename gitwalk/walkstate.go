@@ -45,6 +45,24 @@ type walkState struct {
 	paths    []string
 	origin   map[occKey]uint32
 	seenTree map[treeKey]struct{}
+	// treesRaw is the undecoded trees section of a loaded state (validated):
+	// seenTree is built from it only when a walk needs it (trees).
+	treesRaw []byte
+	ntrees   int
+}
+
+// trees returns the (tree, prefix) pairs walked, decoding them on first use.
+func (s *walkState) trees() map[treeKey]struct{} {
+	if s.seenTree == nil {
+		s.seenTree = make(map[treeKey]struct{}, s.ntrees)
+		r := &stateReader{b: s.treesRaw}
+		for range s.ntrees {
+			t := r.hash()
+			s.seenTree[treeKey{t, uint32(r.uvarint())}] = struct{}{}
+		}
+		s.treesRaw = nil
+	}
+	return s.seenTree
 }
 
 var errBadState = errors.New("walk state: corrupt")
@@ -205,11 +223,11 @@ func decodeWalkState(data []byte) (*walkState, error) {
 		c := r.index(len(s.commits))
 		s.origin[occKey{b, p}] = c
 	}
-	nt := r.count(len(plumbing.ZeroHash) + 1)
-	s.seenTree = make(map[treeKey]struct{}, nt)
-	for range nt {
-		t := r.hash()
-		s.seenTree[treeKey{t, r.index(len(s.paths))}] = struct{}{}
+	s.ntrees = r.count(len(plumbing.ZeroHash) + 1)
+	s.treesRaw = r.b
+	for range s.ntrees { // validate only: trees() decodes
+		r.hash()
+		r.index(len(s.paths))
 	}
 	if r.err != nil || len(r.b) != 0 {
 		return nil, errBadState
@@ -264,8 +282,9 @@ func (s *walkState) encode() []byte {
 		b = binary.AppendUvarint(b, uint64(k.path))
 		b = binary.AppendUvarint(b, uint64(s.origin[k]))
 	}
-	trees := make([]treeKey, 0, len(s.seenTree))
-	for k := range s.seenTree {
+	seen := s.trees()
+	trees := make([]treeKey, 0, len(seen))
+	for k := range seen {
 		trees = append(trees, k)
 	}
 	slices.SortFunc(trees, func(x, y treeKey) int {

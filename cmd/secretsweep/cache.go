@@ -35,7 +35,11 @@ type cacheEntry struct {
 }
 
 type scanCache struct {
-	file    string
+	file string // set by the time loaded is closed
+	// loaded is closed when entries (or loadErr) are ready: the rule set is
+	// hashed and the file read while the commit walk runs.
+	loaded  chan struct{}
+	loadErr error
 	entries map[string]cacheEntry
 	added   []cacheEntry
 }
@@ -72,22 +76,34 @@ var buildIDOnce = sync.OnceValue(func() string {
 
 func buildID() string { return buildIDOnce() }
 
-// openCache loads the cache file of this rule set in dir, creating dir.
+// openCache creates dir and starts loading the cache file of this rule set
+// from it in the background; wait returns when it is loaded.
 func openCache(dir string, cfg *detectors.Config, archiveDepth int) (*scanCache, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	hash, err := ruleSetHash(cfg, archiveDepth)
-	if err != nil {
-		return nil, fmt.Errorf("cache: %w", err)
-	}
-	c := &scanCache{file: filepath.Join(dir, hash+".jsonl"), entries: map[string]cacheEntry{}}
+	c := &scanCache{entries: map[string]cacheEntry{}, loaded: make(chan struct{})}
+	go func() {
+		defer close(c.loaded)
+		hash, err := ruleSetHash(cfg, archiveDepth)
+		if err != nil {
+			c.loadErr = fmt.Errorf("cache: %w", err)
+			return
+		}
+		c.file = filepath.Join(dir, hash+".jsonl")
+		c.loadErr = c.load()
+	}()
+	return c, nil
+}
+
+// load reads the cache file, if there is one.
+func (c *scanCache) load() error {
 	f, err := os.Open(c.file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cache: %w", err)
+		return fmt.Errorf("cache: %w", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -107,11 +123,17 @@ func openCache(dir string, cfg *detectors.Config, archiveDepth int) (*scanCache,
 		}
 		c.entries[e.Blob] = e
 	}
-	return c, nil
+	return nil
+}
+
+// wait returns once the cache file is loaded, with the error loading it.
+func (c *scanCache) wait() error {
+	<-c.loaded
+	return c.loadErr
 }
 
 // lookup returns the recorded findings of blob when it was scanned at every one
-// of paths.
+// of paths. The cache must be loaded (wait).
 func (c *scanCache) lookup(blob string, paths []string) (map[string][]scan.Raw, bool) {
 	e, ok := c.entries[blob]
 	if !ok {

@@ -225,6 +225,11 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 	res := &result{commits: ix.Commits()}
 	sc.Suppress = o.suppress.hook(fkey)
 
+	if o.cacheStore != nil {
+		if err := o.cacheStore.wait(); err != nil {
+			return nil, err
+		}
+	}
 	// The blobs to read: this shard's, less those the cache holds.
 	var toRead []plumbing.Hash
 	var cached []plumbing.Hash
