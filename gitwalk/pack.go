@@ -1,7 +1,6 @@
 package gitwalk
 
 import (
-	"container/list"
 	"errors"
 	"fmt"
 	"io"
@@ -28,18 +27,22 @@ var errFallback = errors.New("gitwalk: object not handled by the pack fast path"
 // Reading through go-git's storer costs, per object, a lookup in every pack
 // index, a SHA-1 of the whole content to key its object cache, a reopening
 // of the pack file for objects over 16 KiB, and a copy out of a growing
-// buffer. Here the offset is known (ReadBlobs sorted the blobs by it), the
-// base cache is keyed by offset, and content is inflated into an
-// exactly sized buffer. go-git still does the parsing: its Scanner reads
-// object headers and inflates, PatchDelta applies deltas. Anything unusual
-// (large objects, a base in another pack, any error) is handed back to
-// go-git's storer, which also produces the error that gets reported.
+// buffer; its Scanner also feeds zlib byte by byte through several reader
+// layers. Here the offset is known (ReadBlobs sorted the blobs by it), the
+// base cache is keyed by offset, headers are parsed from a window of the
+// file, and content is inflated by one reused zlib reader straight into an
+// exactly sized buffer (packobj.go). Anything unusual (large objects, a
+// base in another pack, any error) is handed back to go-git's storer,
+// which also produces the error that gets reported.
 type packReader struct {
 	id    int // position in ReadBlobs' pack list, for cache keys
 	file  billy.File
 	idx   *idxfile.MemoryIndex
-	scan  *packfile.Scanner
 	cache *baseCache
+	win   *packWindow // nil until first used
+	z     inflater
+	// scan is not used: lazyObjects still sets it.
+	scan *packfile.Scanner
 	// bases counts, per offset, the deltas still to be read (among the
 	// blobs ReadBlobs will read) whose base is the object at that offset.
 	// Only such objects are cached, and an entry leaves the cache when its
@@ -97,7 +100,7 @@ func (ps *packSet) find(id plumbing.Hash) (int, int64, bool) {
 		if pr == nil {
 			continue
 		}
-		if off, err := pr.idx.FindOffset(id); err == nil {
+		if off, ok := idxFind(pr.idx, id); ok {
 			return i, off, true
 		}
 	}
@@ -135,22 +138,30 @@ func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (
 		id:    id,
 		file:  file,
 		idx:   idx,
-		scan:  packfile.NewScanner(newWindowReader(file)),
 		cache: cache,
 		bases: make(map[int64]int32),
 	}, nil
+}
+
+// window returns the pack's window, made on first use (lazyObjects
+// builds packReaders without one).
+func (p *packReader) window() *packWindow {
+	if p.win == nil {
+		p.win = newPackWindow(p.file)
+	}
+	return p.win
 }
 
 // countBase notes that the object at offset, if it is a delta, will need
 // its base. It reads the object's header only; errors are left for the
 // read to report.
 func (p *packReader) countBase(offset int64) {
-	h, err := p.scan.SeekObjectHeader(offset)
+	h, err := p.window().header(offset)
 	if err != nil {
 		return
 	}
-	if h.Type == plumbing.OFSDeltaObject || h.Type == plumbing.REFDeltaObject {
-		if base, err := p.baseOffset(h); err == nil {
+	if h.typ == plumbing.OFSDeltaObject || h.typ == plumbing.REFDeltaObject {
+		if base, err := p.baseOffset(&h); err == nil {
 			p.bases[base]++
 		}
 	}
@@ -193,29 +204,31 @@ func (p *packReader) readBlob(id plumbing.Hash, offset, maxSize int64) (Blob, er
 		return Blob{ID: id, Size: size, Data: clone(e.data)}, nil
 	}
 
-	h, err := p.scan.SeekObjectHeader(offset)
+	h, err := p.window().header(offset)
 	if err != nil {
 		return Blob{}, err
 	}
 	var size int64
 	var delta []byte
-	switch h.Type {
+	switch h.typ {
 	case plumbing.BlobObject:
-		size = h.Length
+		size = h.size
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.TagObject:
-		return Blob{}, fmt.Errorf("object is a %s, not a blob", h.Type)
+		return Blob{}, fmt.Errorf("object is a %s, not a blob", h.typ)
 	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
-		if h.Length > largeObjectThreshold {
+		if h.size > largeObjectThreshold {
 			return Blob{}, errFallback
 		}
-		if delta, err = p.inflate(h); err != nil {
+		if delta, err = p.inflate(&h); err != nil {
 			return Blob{}, err
 		}
-		if size, err = deltaTargetSize(delta); err != nil {
-			return Blob{}, err
+		_, target, _, err := deltaSizes(delta)
+		if err != nil || target > 1<<62 {
+			return Blob{}, fmt.Errorf("delta at offset %d: %w", offset, errBadDelta)
 		}
+		size = int64(target)
 	default:
-		return Blob{}, fmt.Errorf("unknown object type %v", h.Type)
+		return Blob{}, fmt.Errorf("unknown object type %v at offset %d", h.typ, offset)
 	}
 
 	if maxSize > 0 && size > maxSize {
@@ -237,12 +250,12 @@ func (p *packReader) readBlob(id plumbing.Hash, offset, maxSize int64) (Blob, er
 	var typ plumbing.ObjectType
 	var data []byte
 	if delta == nil {
-		typ = h.Type
-		if data, err = p.inflate(h); err != nil {
+		typ = h.typ
+		if data, err = p.inflate(&h); err != nil {
 			return Blob{}, err
 		}
 	} else {
-		if typ, data, err = p.applyDelta(h, delta, 1); err != nil {
+		if typ, data, err = p.applyDelta(&h, delta, 1); err != nil {
 			return Blob{}, err
 		}
 	}
@@ -261,7 +274,9 @@ func (p *packReader) readBlob(id plumbing.Hash, offset, maxSize int64) (Blob, er
 }
 
 // object returns the type and content of the object at offset (a delta
-// base), from the cache or the pack.
+// base), from the cache or the pack. A delta's base is resolved before the
+// delta is inflated, so a chain (or a cycle of REF deltas) holds only
+// headers until it reaches its end.
 func (p *packReader) object(offset int64, depth int) (plumbing.ObjectType, []byte, error) {
 	if e, ok := p.cache.get(cacheKey{p.id, offset}); ok {
 		return e.typ, e.data, nil
@@ -269,33 +284,39 @@ func (p *packReader) object(offset int64, depth int) (plumbing.ObjectType, []byt
 	if depth > maxDeltaChain {
 		return 0, nil, fmt.Errorf("delta chain longer than %d", maxDeltaChain)
 	}
-	h, err := p.scan.SeekObjectHeader(offset)
+	h, err := p.window().header(offset)
 	if err != nil {
 		return 0, nil, err
 	}
-	if h.Length > largeObjectThreshold {
+	if h.size > largeObjectThreshold {
 		return 0, nil, errFallback
 	}
-	data, err := p.inflate(h)
-	if err != nil {
-		return 0, nil, err
-	}
-	typ := h.Type
-	switch h.Type {
+	var typ plumbing.ObjectType
+	var data []byte
+	switch h.typ {
 	case plumbing.BlobObject, plumbing.CommitObject, plumbing.TreeObject, plumbing.TagObject:
+		typ = h.typ
+		if data, err = p.inflate(&h); err != nil {
+			return 0, nil, err
+		}
 	case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
-		size, err := deltaTargetSize(data)
+		baseOff, err := p.baseOffset(&h)
 		if err != nil {
 			return 0, nil, err
 		}
-		if size > largeObjectThreshold {
-			return 0, nil, errFallback
+		var base []byte
+		if typ, base, err = p.object(baseOff, depth+1); err != nil {
+			return 0, nil, err
 		}
-		if typ, data, err = p.applyDelta(h, data, depth+1); err != nil {
+		delta, err := p.inflate(&h)
+		if err != nil {
+			return 0, nil, err
+		}
+		if data, err = p.patch(&h, baseOff, base, delta); err != nil {
 			return 0, nil, err
 		}
 	default:
-		return 0, nil, fmt.Errorf("unknown object type %v at offset %d", h.Type, offset)
+		return 0, nil, fmt.Errorf("unknown object type %v at offset %d", h.typ, offset)
 	}
 	p.keep(offset, typ, data)
 	return typ, data, nil
@@ -303,7 +324,7 @@ func (p *packReader) object(offset int64, depth int) (plumbing.ObjectType, []byt
 
 // applyDelta resolves the delta object h, whose inflated delta data is
 // delta, against its base.
-func (p *packReader) applyDelta(h *packfile.ObjectHeader, delta []byte, depth int) (plumbing.ObjectType, []byte, error) {
+func (p *packReader) applyDelta(h *packObjHeader, delta []byte, depth int) (plumbing.ObjectType, []byte, error) {
 	baseOff, err := p.baseOffset(h)
 	if err != nil {
 		return 0, nil, err
@@ -312,100 +333,65 @@ func (p *packReader) applyDelta(h *packfile.ObjectHeader, delta []byte, depth in
 	if err != nil {
 		return 0, nil, err
 	}
-	p.used(baseOff)
-	data, err := packfile.PatchDelta(base, delta)
-	if err != nil {
-		return 0, nil, fmt.Errorf("applying delta at offset %d to base at %d: %w", h.Offset, baseOff, err)
-	}
-	return typ, data, nil
+	data, err := p.patch(h, baseOff, base, delta)
+	return typ, data, err
 }
 
-func (p *packReader) baseOffset(h *packfile.ObjectHeader) (int64, error) {
-	if h.Type == plumbing.OFSDeltaObject {
-		return h.OffsetReference, nil
+// patch applies the delta of h to its base, at baseOff, and records the
+// base as used. A result over largeObjectThreshold is left to go-git.
+func (p *packReader) patch(h *packObjHeader, baseOff int64, base, delta []byte) ([]byte, error) {
+	if _, target, _, err := deltaSizes(delta); err == nil && target > largeObjectThreshold {
+		return nil, errFallback
 	}
-	off, err := p.idx.FindOffset(h.Reference)
+	p.used(baseOff)
+	data, err := patchDelta(base, delta, largeObjectThreshold)
 	if err != nil {
+		return nil, fmt.Errorf("applying delta at offset %d to base at %d: %w", h.offset, baseOff, err)
+	}
+	return data, nil
+}
+
+func (p *packReader) baseOffset(h *packObjHeader) (int64, error) {
+	if h.typ == plumbing.OFSDeltaObject {
+		return h.base, nil
+	}
+	off, ok := idxFind(p.idx, h.ref)
+	if !ok {
 		return 0, errFallback // base in another pack or loose: go-git finds it
 	}
 	return off, nil
 }
 
 // typeOf follows a delta chain through headers only to find its type.
-func (p *packReader) typeOf(h *packfile.ObjectHeader, depth int) (plumbing.ObjectType, error) {
+func (p *packReader) typeOf(h packObjHeader, depth int) (plumbing.ObjectType, error) {
 	for ; depth <= maxDeltaChain; depth++ {
-		switch h.Type {
+		switch h.typ {
 		case plumbing.OFSDeltaObject, plumbing.REFDeltaObject:
 		default:
-			return h.Type, nil
+			return h.typ, nil
 		}
-		off, err := p.baseOffset(h)
+		off, err := p.baseOffset(&h)
 		if err != nil {
 			return 0, err
 		}
 		if e, ok := p.cache.get(cacheKey{p.id, off}); ok {
 			return e.typ, nil
 		}
-		if h, err = p.scan.SeekObjectHeader(off); err != nil {
+		if h, err = p.window().header(off); err != nil {
 			return 0, err
 		}
 	}
 	return 0, fmt.Errorf("delta chain longer than %d", maxDeltaChain)
 }
 
-// inflate reads the content of the object whose header was just read into
-// an exactly sized buffer. The Scanner bounds the output to h.Length.
-func (p *packReader) inflate(h *packfile.ObjectHeader) ([]byte, error) {
-	w := fixedWriter{buf: make([]byte, 0, h.Length)}
-	n, _, err := p.scan.NextObject(&w)
-	if err != nil {
-		return nil, fmt.Errorf("inflating object at offset %d: %w", h.Offset, err)
-	}
-	if n != h.Length {
-		return nil, fmt.Errorf("object at offset %d inflates to %d bytes, header says %d", h.Offset, n, h.Length)
-	}
-	return w.buf, nil
+// inflate reads the content of the object h into an exactly sized buffer.
+// The caller bounds h.size.
+func (p *packReader) inflate(h *packObjHeader) ([]byte, error) {
+	return p.z.inflate(p.window(), h)
 }
 
-// deltaTargetSize reads the result size from a delta's header: two
-// little-endian base-128 varints, the base size then the target size.
-func deltaTargetSize(delta []byte) (int64, error) {
-	var vals [2]uint64
-	for i := range vals {
-		var v uint64
-		var shift uint
-		for {
-			if len(delta) == 0 || shift > 63 {
-				return 0, packfile.ErrInvalidDelta
-			}
-			b := delta[0]
-			delta = delta[1:]
-			v |= uint64(b&0x7f) << shift
-			shift += 7
-			if b&0x80 == 0 {
-				break
-			}
-		}
-		vals[i] = v
-	}
-	if vals[1] > 1<<62 {
-		return 0, packfile.ErrInvalidDelta
-	}
-	return int64(vals[1]), nil
-}
-
-// fixedWriter appends into a buffer of fixed capacity.
-type fixedWriter struct{ buf []byte }
-
-func (w *fixedWriter) Write(b []byte) (int, error) {
-	if len(b) > cap(w.buf)-len(w.buf) {
-		return 0, errors.New("object larger than its header size")
-	}
-	w.buf = append(w.buf, b...)
-	return len(b), nil
-}
-
-// windowReader is an io.ReadSeeker over a pack file that keeps an aligned
+// windowReader is an io.ReadSeeker for go-git's Scanner (lazyObjects still
+// makes one; packReader reads through packWindow). It keeps an aligned
 // 128 KiB window of the file in memory. go-git's Scanner seeks before every
 // object and drops its own 4 KiB buffer when it does; objects read in or
 // near offset order mostly land in the window, so this turns two system
@@ -418,13 +404,13 @@ type windowReader struct {
 	pos    int64
 }
 
-const windowSize = 128 << 10
+const readerWindowSize = 128 << 10
 
 func newWindowReader(f interface {
 	io.ReaderAt
 	io.Seeker
 }) *windowReader {
-	return &windowReader{f: f, seeker: f, buf: make([]byte, 0, windowSize)}
+	return &windowReader{f: f, seeker: f, buf: make([]byte, 0, readerWindowSize)}
 }
 
 func (w *windowReader) Read(p []byte) (int, error) {
@@ -441,7 +427,7 @@ func (w *windowReader) Read(p []byte) (int, error) {
 			return n, err
 		}
 		// Windows are aligned, so reading backwards also hits them.
-		start := w.pos &^ (windowSize - 1)
+		start := w.pos &^ (readerWindowSize - 1)
 		n, err := w.f.ReadAt(w.buf[:cap(w.buf)], start)
 		w.buf, w.bufOff = w.buf[:n], start
 		if w.pos >= start+int64(n) {
@@ -484,11 +470,14 @@ func clone(b []byte) []byte {
 }
 
 // baseCache is an LRU of decoded pack objects keyed by (pack, offset),
-// bounded by the total size of their contents.
+// bounded by the total size of their contents. Its list is threaded
+// through the entries, and evicted entries are reused, so a put costs no
+// allocation once the cache is full.
 type baseCache struct {
 	max, size int64
-	ll        list.List // of *cacheEntry, most recent first
-	m         map[cacheKey]*list.Element
+	m         map[cacheKey]*cacheEntry
+	lru       cacheEntry // sentinel: lru.next is the most recent
+	free      *cacheEntry
 }
 
 type cacheKey struct {
@@ -497,22 +486,38 @@ type cacheKey struct {
 }
 
 type cacheEntry struct {
-	key  cacheKey
-	typ  plumbing.ObjectType
-	data []byte
+	key        cacheKey
+	typ        plumbing.ObjectType
+	data       []byte
+	prev, next *cacheEntry
 }
 
 func newBaseCache(max int64) *baseCache {
-	return &baseCache{max: max, m: make(map[cacheKey]*list.Element)}
+	c := &baseCache{max: max, m: make(map[cacheKey]*cacheEntry)}
+	c.lru.next, c.lru.prev = &c.lru, &c.lru
+	return c
 }
 
+func (c *baseCache) unlink(e *cacheEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+}
+
+func (c *baseCache) pushFront(e *cacheEntry) {
+	e.prev, e.next = &c.lru, c.lru.next
+	c.lru.next.prev = e
+	c.lru.next = e
+}
+
+// get returns the entry of k. The entry is only valid until the next put
+// or remove.
 func (c *baseCache) get(k cacheKey) (*cacheEntry, bool) {
-	el, ok := c.m[k]
+	e, ok := c.m[k]
 	if !ok {
 		return nil, false
 	}
-	c.ll.MoveToFront(el)
-	return el.Value.(*cacheEntry), true
+	c.unlink(e)
+	c.pushFront(e)
+	return e, true
 }
 
 // put caches data under k and reports whether it did.
@@ -521,27 +526,39 @@ func (c *baseCache) put(k cacheKey, typ plumbing.ObjectType, data []byte) bool {
 	if n > c.max/4 {
 		return false // one object may not take over the cache
 	}
-	if el, ok := c.m[k]; ok {
-		c.ll.MoveToFront(el)
+	if e, ok := c.m[k]; ok {
+		c.unlink(e)
+		c.pushFront(e)
 		return true
 	}
-	c.m[k] = c.ll.PushFront(&cacheEntry{key: k, typ: typ, data: data})
+	e := c.free
+	if e != nil {
+		c.free = e.next
+	} else {
+		e = new(cacheEntry)
+	}
+	*e = cacheEntry{key: k, typ: typ, data: data}
+	c.m[k] = e
+	c.pushFront(e)
 	c.size += n
 	for c.size > c.max {
-		el := c.ll.Back()
-		e := el.Value.(*cacheEntry)
-		c.ll.Remove(el)
-		delete(c.m, e.key)
-		c.size -= int64(len(e.data))
+		c.drop(c.lru.prev)
 	}
 	_, ok := c.m[k]
 	return ok
 }
 
 func (c *baseCache) remove(k cacheKey) {
-	if el, ok := c.m[k]; ok {
-		c.ll.Remove(el)
-		delete(c.m, k)
-		c.size -= int64(len(el.Value.(*cacheEntry).data))
+	if e, ok := c.m[k]; ok {
+		c.drop(e)
 	}
+}
+
+// drop removes e and keeps it for reuse.
+func (c *baseCache) drop(e *cacheEntry) {
+	c.unlink(e)
+	delete(c.m, e.key)
+	c.size -= int64(len(e.data))
+	*e = cacheEntry{next: c.free}
+	c.free = e
 }

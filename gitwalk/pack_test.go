@@ -30,10 +30,10 @@ func TestPackFastPath(t *testing.T) {
 				t.Fatalf("refDeltas=%v: blob %s not found in a pack", refDeltas, it.id)
 			}
 			pr := packs[it.pack]
-			if h, err := pr.scan.SeekObjectHeader(it.offset); err == nil && (h.Type == plumbing.OFSDeltaObject || h.Type == plumbing.REFDeltaObject) {
+			if h, err := pr.window().header(it.offset); err == nil && (h.typ == plumbing.OFSDeltaObject || h.typ == plumbing.REFDeltaObject) {
 				deltas++
-				if got := h.Type == plumbing.REFDeltaObject; got != refDeltas {
-					t.Fatalf("fixture: delta type %v, want REF deltas %v", h.Type, refDeltas)
+				if got := h.typ == plumbing.REFDeltaObject; got != refDeltas {
+					t.Fatalf("fixture: delta type %v, want REF deltas %v", h.typ, refDeltas)
 				}
 			}
 			for _, maxSize := range []int64{1000, 0} {
@@ -92,7 +92,7 @@ func TestPackFastPathNotABlob(t *testing.T) {
 // seeks and reads, forwards and backwards, across window boundaries.
 func TestWindowReader(t *testing.T) {
 	t.Parallel()
-	data := []byte(randomText(7, 3*windowSize+1234))
+	data := []byte(randomText(7, 3*readerWindowSize+1234))
 	w := newWindowReader(bytes.NewReader(data))
 	ref := bytes.NewReader(data)
 	rng := rand.New(rand.NewSource(1))
@@ -117,7 +117,7 @@ func TestWindowReader(t *testing.T) {
 				continue
 			}
 		}
-		size := []int{1, 7, 4096, windowSize - 1, windowSize, 2*windowSize + 5}[rng.Intn(6)]
+		size := []int{1, 7, 4096, readerWindowSize - 1, readerWindowSize, 2*readerWindowSize + 5}[rng.Intn(6)]
 		b1, b2 := make([]byte, size), make([]byte, size)
 		n1, err1 := io.ReadFull(w, b1)
 		n2, err2 := io.ReadFull(ref, b2)
