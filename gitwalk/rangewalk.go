@@ -618,8 +618,10 @@ func compareTreeNames(a []byte, aDir bool, b []byte, bDir bool) int {
 // compareNames is compareTreeNames for names held as strings or as bytes.
 func compareNames[T string | []byte](a T, aDir bool, b T, bDir bool) int {
 	n := min(len(a), len(b))
-	if c := strings.Compare(string(a[:n]), string(b[:n])); c != 0 {
-		return c
+	for i := range n { // indexing: no conversion, no allocation
+		if a[i] != b[i] {
+			return cmp.Compare(a[i], b[i])
+		}
 	}
 	var ca, cb byte
 	if len(a) > n {

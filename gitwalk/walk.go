@@ -54,8 +54,9 @@ type walker struct {
 	headTyp plumbing.ObjectType
 
 	seenTree map[treeKey]struct{}
-	bufs     [][]byte // tree content buffers, one per depth
-	path     []byte   // path being built
+	last     map[uint32][]byte // by prefix: a copy of the last tree walked there
+	bufs     [][]byte          // tree content buffers, one per depth
+	path     []byte            // path being built
 }
 
 type treeKey struct {
@@ -132,6 +133,7 @@ func (r *Repo) walk(ctx context.Context, stateFile string) (*Index, WalkStats, e
 		ix:       newIndex(),
 		tipSeen:  make(map[plumbing.Hash]bool),
 		seenTree: make(map[treeKey]struct{}),
+		last:     make(map[uint32][]byte),
 	}
 	defer w.packs.close()
 	if err := w.collectRefs(); err != nil {
@@ -608,10 +610,20 @@ func (w *walker) walkTree(id plumbing.Hash, prefix uint32, commit uint32, depth 
 	if err != nil {
 		return err
 	}
+	// The last tree walked at this prefix (history walk only). Every entry of
+	// it is recorded, so an identical entry here (same mode, name and id)
+	// adds nothing and is passed over without a map lookup; most trees
+	// differ from the previous version at their path in an entry or two.
+	var prev []byte
+	if !headWalk {
+		prev = w.last[prefix]
+	}
 	ix := w.ix
 	base := len(w.path)
+	whole := data
 	for len(data) > 0 {
 		var e treeEntry
+		rest := data
 		e, data, err = nextTreeEntry(data)
 		if err != nil {
 			w.path = w.path[:base]
@@ -620,6 +632,16 @@ func (w *walker) walkTree(id plumbing.Hash, prefix uint32, commit uint32, depth 
 				ctx = "at " + string(w.path) + "/"
 			}
 			return objErr("decoding", "tree", id, ctx, err)
+		}
+		if len(prev) > 0 {
+			raw := rest[:len(rest)-len(data)]
+			if bytes.HasPrefix(prev, raw) { // the usual case: in step
+				prev = prev[len(raw):]
+				continue
+			}
+			if prevRaw, ok := w.seekEntry(&prev, e); ok && bytes.Equal(prevRaw, raw) {
+				continue
+			}
 		}
 		w.path = w.path[:base]
 		if base > 0 {
@@ -645,7 +667,35 @@ func (w *walker) walkTree(id plumbing.Hash, prefix uint32, commit uint32, depth 
 		}
 	}
 	w.path = w.path[:base]
+	if !headWalk {
+		w.last[prefix] = append(w.last[prefix][:0], whole...)
+	}
 	return nil
+}
+
+// seekEntry advances *prev, the rest of an earlier tree at the same path,
+// past the entries that sort before e, and returns the raw bytes of the
+// entry there when its name is e's. A malformed earlier tree matches nothing.
+func (w *walker) seekEntry(prev *[]byte, e treeEntry) ([]byte, bool) {
+	dir := e.kind() == kindTree
+	for len(*prev) > 0 {
+		p, rest, err := nextTreeEntry(*prev)
+		if err != nil {
+			*prev = nil
+			return nil, false
+		}
+		switch c := compareTreeNames(p.name, p.kind() == kindTree, e.name, dir); {
+		case c < 0:
+			*prev = rest
+		case c == 0:
+			raw := (*prev)[:len(*prev)-len(rest)]
+			*prev = rest
+			return raw, true
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // walkHead records HEAD's tree.
