@@ -3,12 +3,10 @@ package gitwalk
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
@@ -41,8 +39,6 @@ type packReader struct {
 	cache *baseCache
 	win   *packWindow // nil until first used
 	z     inflater
-	// scan is not used: lazyObjects still sets it.
-	scan *packfile.Scanner
 	// bases counts, per offset, the deltas still to be read (among the
 	// blobs ReadBlobs will read) whose base is the object at that offset.
 	// Only such objects are cached, and an entry leaves the cache when its
@@ -388,79 +384,6 @@ func (p *packReader) typeOf(h packObjHeader, depth int) (plumbing.ObjectType, er
 // The caller bounds h.size.
 func (p *packReader) inflate(h *packObjHeader) ([]byte, error) {
 	return p.z.inflate(p.window(), h)
-}
-
-// windowReader is an io.ReadSeeker for go-git's Scanner (lazyObjects still
-// makes one; packReader reads through packWindow). It keeps an aligned
-// 128 KiB window of the file in memory. go-git's Scanner seeks before every
-// object and drops its own 4 KiB buffer when it does; objects read in or
-// near offset order mostly land in the window, so this turns two system
-// calls per object into one per window.
-type windowReader struct {
-	f      io.ReaderAt
-	seeker io.Seeker // for io.SeekEnd only
-	buf    []byte    // file content from bufOff
-	bufOff int64
-	pos    int64
-}
-
-const readerWindowSize = 128 << 10
-
-func newWindowReader(f interface {
-	io.ReaderAt
-	io.Seeker
-}) *windowReader {
-	return &windowReader{f: f, seeker: f, buf: make([]byte, 0, readerWindowSize)}
-}
-
-func (w *windowReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if w.pos < w.bufOff || w.pos >= w.bufOff+int64(len(w.buf)) {
-		if len(p) >= cap(w.buf) {
-			n, err := w.f.ReadAt(p, w.pos)
-			w.pos += int64(n)
-			if n > 0 && err == io.EOF {
-				err = nil
-			}
-			return n, err
-		}
-		// Windows are aligned, so reading backwards also hits them.
-		start := w.pos &^ (readerWindowSize - 1)
-		n, err := w.f.ReadAt(w.buf[:cap(w.buf)], start)
-		w.buf, w.bufOff = w.buf[:n], start
-		if w.pos >= start+int64(n) {
-			if err == nil {
-				err = io.ErrNoProgress
-			}
-			return 0, err
-		}
-	}
-	n := copy(p, w.buf[w.pos-w.bufOff:])
-	w.pos += int64(n)
-	return n, nil
-}
-
-func (w *windowReader) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekStart:
-	case io.SeekCurrent:
-		offset += w.pos
-	case io.SeekEnd:
-		end, err := w.seeker.Seek(0, io.SeekEnd)
-		if err != nil {
-			return w.pos, err
-		}
-		offset += end
-	default:
-		return w.pos, fmt.Errorf("windowReader: bad whence %d", whence)
-	}
-	if offset < 0 {
-		return w.pos, fmt.Errorf("windowReader: negative position %d", offset)
-	}
-	w.pos = offset
-	return offset, nil
 }
 
 func clone(b []byte) []byte {

@@ -2,8 +2,6 @@ package gitwalk
 
 import (
 	"bytes"
-	"io"
-	"math/rand"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -85,44 +83,5 @@ func TestPackFastPathNotABlob(t *testing.T) {
 	}
 	if _, err := pr.readBlob(tree, off, 0); err == nil {
 		t.Errorf("fast path read a tree as a blob")
-	}
-}
-
-// TestWindowReader compares windowReader with bytes.Reader over random
-// seeks and reads, forwards and backwards, across window boundaries.
-func TestWindowReader(t *testing.T) {
-	t.Parallel()
-	data := []byte(randomText(7, 3*readerWindowSize+1234))
-	w := newWindowReader(bytes.NewReader(data))
-	ref := bytes.NewReader(data)
-	rng := rand.New(rand.NewSource(1))
-	for i := 0; i < 2000; i++ {
-		var off int64
-		var whence int
-		switch rng.Intn(4) {
-		case 0:
-			off, whence = int64(rng.Intn(len(data)+10)), io.SeekStart
-		case 1:
-			off, whence = int64(rng.Intn(200)-100), io.SeekCurrent
-		case 2:
-			off, whence = -int64(rng.Intn(len(data))), io.SeekEnd
-		}
-		if rng.Intn(4) != 3 {
-			p1, err1 := w.Seek(off, whence)
-			p2, err2 := ref.Seek(off, whence)
-			if (err1 == nil) != (err2 == nil) || (err1 == nil && p1 != p2) {
-				t.Fatalf("Seek(%d, %d) = %d, %v; want %d, %v", off, whence, p1, err1, p2, err2)
-			}
-			if err2 != nil {
-				continue
-			}
-		}
-		size := []int{1, 7, 4096, readerWindowSize - 1, readerWindowSize, 2*readerWindowSize + 5}[rng.Intn(6)]
-		b1, b2 := make([]byte, size), make([]byte, size)
-		n1, err1 := io.ReadFull(w, b1)
-		n2, err2 := io.ReadFull(ref, b2)
-		if n1 != n2 || (err1 == nil) != (err2 == nil) || !bytes.Equal(b1[:n1], b2[:n2]) {
-			t.Fatalf("read %d: got %d, %v; want %d, %v", size, n1, err1, n2, err2)
-		}
 	}
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
@@ -569,7 +568,6 @@ func (lo *lazyObjects) readPacked(id plumbing.Hash) (plumbing.ObjectType, []byte
 				id:    i,
 				file:  f,
 				idx:   idxfile.NewMemoryIndex(), // empty: a REF_DELTA base falls back to the storer
-				scan:  packfile.NewScanner(newWindowReader(f)),
 				cache: lo.cache,
 			}
 		}
