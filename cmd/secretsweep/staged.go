@@ -128,31 +128,45 @@ func scanStaged(ctx context.Context, o *options, files []string) (*result, []str
 	if root == gitDir {
 		return nil, nil, fmt.Errorf("%s is a bare repository: it has no staged changes", root)
 	}
+	// The rule set, the engine and the allowlists are built while the index
+	// is read and compared with HEAD: a hook's two halves, on two cores. The
+	// index's errors are still reported first.
+	type setup struct {
+		cfg      *detectors.Config
+		eng      *detectors.Engine
+		suppress *suppression
+		err      error
+	}
+	setupDone := make(chan setup, 1)
+	go func() {
+		var st setup
+		defer func() { setupDone <- st }()
+		if st.cfg, st.err = loadConfig(o, root); st.err != nil {
+			return
+		}
+		if st.eng, st.err = detectors.NewEngine(st.cfg); st.err != nil {
+			return
+		}
+		st.suppress, st.err = newSuppression(st.cfg, o, root)
+	}()
 	repo, err := gitwalk.Open(root)
 	if err != nil {
+		<-setupDone
 		return nil, nil, err
 	}
 	defer repo.Close()
 
 	indexFile := hookIndexFile(gitDir)
 	stg, err := repo.ReadIndex(ctx, indexFile)
+	st := <-setupDone
 	if err != nil {
 		return nil, nil, err
 	}
-
-	cfg, err := loadConfig(o, root)
-	if err != nil {
-		return nil, nil, err
+	if st.err != nil {
+		return nil, nil, st.err
 	}
-	// A commit is small: build the keyword automaton fast (an NFA), unless the
-	// whole work tree may be scanned.
-	eng, err := detectors.NewEngine(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.suppress, err = newSuppression(cfg, o, root); err != nil {
-		return nil, nil, err
-	}
+	cfg, eng := st.cfg, st.eng
+	o.suppress = st.suppress
 	sc := &scan.Scanner{Engine: eng, Workers: o.workers, Explain: o.explain, ArchiveDepth: o.archiveDepth, MaxSize: o.maxBlobSize}
 	// The fingerprint key (by default the root commit, which takes a walk of
 	// HEAD's first-parent chain to find) is looked up only once a finding
