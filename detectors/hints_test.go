@@ -42,3 +42,26 @@ func TestHintLines(t *testing.T) {
 		t.Errorf("engine pass and findHintLines differ or miscount: %d and %d lines", len(a), len(b))
 	}
 }
+
+// The '@' check before the URL regex never skips a line the regex matches.
+func TestURLMayHoldCredential(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"DB = 'postgres://app:Zk8vQ3mW7xP@db.internal/app'", true},
+		{"see https://example.com/docs for more", false},
+		{"mail bob@example.com or visit https://example.com", false},
+		{"a://b c @", true},
+		{"no url here @", false},
+		{"x://u:p@h and y://", true},
+	} {
+		got := urlMayHoldCredential([]byte(tc.line))
+		if got != tc.want {
+			t.Errorf("urlMayHoldCredential(%q) = %v, want %v", tc.line, got, tc.want)
+		}
+		if urlCredRe().Match([]byte(tc.line)) && !got {
+			t.Errorf("%q: the regex matches but the check skips it", tc.line)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"bytes"
 	"encoding/base64"
 	"regexp"
 	"strings"
@@ -58,7 +59,9 @@ func specialCandidates(f *fileScan) []candidate {
 			continue // minified code, data blobs
 		}
 		line := data[off:hl.end]
-		if g&hintURL != 0 {
+		// A credential in a URL needs an '@' after the "://": most lines with
+		// a URL have none, and skip the regex.
+		if g&hintURL != 0 && urlMayHoldCredential(line) {
 			for _, m := range urlCredRe().FindAllSubmatchIndex(line, -1) {
 				user, pw := string(line[m[2]:m[3]]), string(line[m[4]:m[5]])
 				add(detURL, off, m[4], m[5], pw, urlPasswordReason(user, pw))
@@ -104,6 +107,13 @@ func specialCandidates(f *fileScan) []candidate {
 		}
 	}
 	return out
+}
+
+// urlMayHoldCredential reports whether line has an '@' after its first
+// "://", which every match of urlCredRe does.
+func urlMayHoldCredential(line []byte) bool {
+	i := bytes.Index(line, []byte("://"))
+	return i >= 0 && bytes.IndexByte(line[i+3:], '@') >= 0
 }
 
 func urlPasswordReason(user, pw string) string {
