@@ -22,6 +22,7 @@ type Matcher struct {
 	matchFrom uint32
 	out       [][]int32
 	lens      []int32
+	maxLen    int // of the longest pattern
 	n         int
 }
 
@@ -39,6 +40,7 @@ func New(patterns []string) (*Matcher, error) {
 		}
 		total += len(p)
 		m.lens[i] = int32(len(p))
+		m.maxLen = max(m.maxLen, len(p))
 	}
 	if total >= maxStates {
 		return nil, errors.New("acdfa: patterns too long")
@@ -221,7 +223,64 @@ func (m *Matcher) Patterns() int { return m.n }
 // Each calls fn for every occurrence of every pattern in data, overlapping
 // ones included, in order of their end; occurrences that end at the same byte
 // come longest first. start is the offset of the occurrence's first byte.
+//
+// A long input is scanned as two halves at once: each byte's step depends on
+// the state the previous byte left, a chain of dependent loads, and two
+// independent chains keep the processor busy where one leaves it waiting.
+// The second half's matches are held back until the first half is done.
 func (m *Matcher) Each(data []byte, fn func(pattern, start int)) {
+	if len(data) < splitMin {
+		m.each(data, fn)
+		return
+	}
+	trans, class, from := m.trans, &m.class, m.matchFrom
+	mid := len(data) / 2
+	// The second chain starts far enough before mid to see any occurrence
+	// that ends at mid or later whole, and reports only those.
+	start2 := max(mid-(m.maxLen-1), 0)
+	a, b := data[:mid], data[start2:]
+	n := min(len(a), len(b))
+	var later []match
+	s1, s2 := uint32(0), uint32(0)
+	for i := 0; i < n; i++ {
+		s1 = trans[s1+uint32(class[a[i]])]
+		s2 = trans[s2+uint32(class[b[i]])]
+		if s1 >= from {
+			for _, p := range m.out[(s1-from)/m.stride] {
+				fn(int(p), i+1-int(m.lens[p]))
+			}
+		}
+		if s2 >= from && start2+i >= mid {
+			for _, p := range m.out[(s2-from)/m.stride] {
+				later = append(later, match{p, start2 + i + 1 - int(m.lens[p])})
+			}
+		}
+	}
+	// The first half is never the longer part; finish the second.
+	for i := n; i < len(b); i++ {
+		s2 = trans[s2+uint32(class[b[i]])]
+		if s2 >= from && start2+i >= mid {
+			for _, p := range m.out[(s2-from)/m.stride] {
+				later = append(later, match{p, start2 + i + 1 - int(m.lens[p])})
+			}
+		}
+	}
+	for _, x := range later {
+		fn(int(x.pattern), x.start)
+	}
+}
+
+// splitMin is the input length from which Each runs two chains; below it the
+// held-back matches are not worth their cost.
+const splitMin = 4096
+
+type match struct {
+	pattern int32
+	start   int
+}
+
+// each is Each on one chain.
+func (m *Matcher) each(data []byte, fn func(pattern, start int)) {
 	trans, class, from := m.trans, &m.class, m.matchFrom
 	s := uint32(0)
 	for i, b := range data {

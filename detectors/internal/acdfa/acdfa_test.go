@@ -150,6 +150,34 @@ func TestRandom(t *testing.T) {
 	}
 }
 
+// TestRandomLong is TestRandom on inputs long enough for Each to scan two
+// halves at once, with patterns long enough to straddle the middle.
+func TestRandomLong(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const alpha = "abAB-: \n"
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alpha[r.IntN(len(alpha))]
+		}
+		return string(b)
+	}
+	for iter := 0; iter < 100; iter++ {
+		pats := make([]string, 1+r.IntN(12))
+		for i := range pats {
+			pats[i] = word(1 + r.IntN(9))
+		}
+		data := []byte(word(splitMin + r.IntN(3*splitMin)))
+		m, err := New(pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := collect(t, m, pats, data), naive(pats, data); !slices.Equal(got, want) {
+			t.Fatalf("patterns %q, %d bytes: got %d hits, want %d", pats, len(data), len(got), len(want))
+		}
+	}
+}
+
 func FuzzEach(f *testing.F) {
 	f.Add("key,pass,Token,://", []byte("API_KEY = 'x' # password: https://u:p@h"))
 	f.Add("a,aa,aaa", []byte("aaaa"))
@@ -169,6 +197,12 @@ func FuzzEach(f *testing.F) {
 		}
 		if got, want := collect(t, m, patterns, data), naive(patterns, data); !slices.Equal(got, want) {
 			t.Fatalf("patterns %q, data %q:\n got %v\nwant %v", patterns, data, got, want)
+		}
+		if len(data) > 0 { // and long enough to be scanned in two halves
+			long := bytes.Repeat(data, splitMin/len(data)+1)
+			if got, want := collect(t, m, patterns, long), naive(patterns, long); !slices.Equal(got, want) {
+				t.Fatalf("patterns %q, %q repeated: got %d hits, want %d", patterns, data, len(got), len(want))
+			}
 		}
 	})
 }
