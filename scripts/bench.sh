@@ -15,6 +15,8 @@
 #   - `secretsweep history` with all workers and with --workers 1: wall time,
 #     CPU time, peak RSS, blobs and bytes scanned;
 #   - start-up (rule loading): `secretsweep stdin --path x.py </dev/null`;
+#   - --cache: on a clone of REPO, a sweep that fills the cache, three new
+#     commits, then the repeat sweep and an uncached one (ratio, same report);
 #   - recall: when REPO has a planted.json (made by internal/benchrepo),
 #     whether every planted secret is reported at its commit and path.
 # The `dir` scan of the CredData dev data (../shared/bench/creddata-dev/data,
@@ -27,6 +29,7 @@
 #   BENCH_PROFILE=FILE  also write a CPU profile of the history pipeline
 #                       (benchtool scan) to FILE and print its top functions
 #   BENCH_NO_DIR=1      skip the dir scan
+#   BENCH_NO_CACHE=1    skip the incremental (--cache) measurement
 #   BENCH_TIME=go       time with `benchtool run` (getrusage) even where
 #                       /usr/bin/time exists (it is the fallback without it)
 # Other jobs on the machine inflate wall times: compare CPU times, and look
@@ -141,6 +144,31 @@ h1w=$W h1c=$C
 echo "history (all) / git cat-file:  wall $(ratio "$hw" "$fw"), cpu $(ratio "$hc" "$fc")"
 echo "history (all) / go-git read:   wall $(ratio "$hw" "$gw"), cpu $(ratio "$hc" "$gc")"
 echo "history workers=1 / all:       wall $(ratio "$h1w" "$hw"), cpu $(ratio "$h1c" "$hc")"
+
+if [ -z "${BENCH_NO_CACHE:-}" ]; then
+  echo
+  echo "== incremental sweep: --cache on a clone, then three new commits"
+  clone="$tmp/clone"
+  git clone -q --no-checkout "$repo" "$clone"
+  cache="$tmp/cache"
+  measure "history --cache (filling it)" "$tmp/secretsweep" history --format jsonl --cache "$cache" "$clone"
+  export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+  for i in 1 2 3; do # commits made without a work tree, dated now
+    blob=$(printf 'db_password = "Xk8mQ2vL9pzR%d"\n' "$i" | git -C "$clone" hash-object -w --stdin)
+    tree=$({ git -C "$clone" ls-tree HEAD; printf '100644 blob %s\tbench_new_%d.py\n' "$blob" "$i"; } | git -C "$clone" mktree)
+    commit=$(git -C "$clone" commit-tree "$tree" -p HEAD -m "bench commit $i")
+    git -C "$clone" update-ref HEAD "$commit"
+  done
+  measure "history --cache (repeat, 3 new)" "$tmp/secretsweep" history --format jsonl --output "$tmp/cached.jsonl" --cache "$cache" "$clone"
+  cw=$W cc=$C
+  measure "history, no cache (same clone)" "$tmp/secretsweep" history --format jsonl --output "$tmp/uncached.jsonl" "$clone"
+  echo "no cache / repeat with cache:  wall $(ratio "$W" "$cw"), cpu $(ratio "$C" "$cc")"
+  if cmp -s "$tmp/cached.jsonl" "$tmp/uncached.jsonl"; then
+    echo "the two reports are identical"
+  else
+    echo "CACHED REPORT DIFFERS"
+  fi
+fi
 
 if [ -f "$repo/planted.json" ]; then
   echo
