@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/heap"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -428,10 +429,14 @@ func (w *walker) loadCommits(shallowList []plumbing.Hash, known map[plumbing.Has
 	return nodes, boundary, nil
 }
 
-// readCommit reads and decodes commit id, from the packs when possible.
+// readCommit reads and decodes commit id, from the packs when possible. Only
+// TreeHash, ParentHashes, Author and Committer are sure to be set.
 func (w *walker) readCommit(id plumbing.Hash, where string) (*object.Commit, error) {
 	var obj plumbing.EncodedObject
 	if typ, data, err := w.packs.read(id); err == nil && typ == plumbing.CommitObject {
+		if c, ok := parseCommitHeaders(data); ok {
+			return c, nil
+		}
 		obj = memoryObject(typ, data)
 	} else {
 		if obj, err = w.st.EncodedObject(plumbing.CommitObject, id); err != nil {
@@ -443,6 +448,59 @@ func (w *walker) readCommit(id plumbing.Hash, where string) (*object.Commit, err
 		return nil, objErr("decoding", "commit", id, where, err)
 	}
 	return c, nil
+}
+
+// parseCommitHeaders reads the headers a walk needs from a commit in the
+// canonical layout — "tree", any "parent" lines, "author", "committer" —
+// decoding them as go-git's DecodeCommit does, without copying the object
+// or reading its message. Anything else (a missing or misplaced header, a
+// malformed id) is left to DecodeCommit: ok is false.
+func parseCommitHeaders(data []byte) (*object.Commit, bool) {
+	line := func(key string) ([]byte, bool) {
+		if len(data) <= len(key) || string(data[:len(key)]) != key || data[len(key)] != ' ' {
+			return nil, false
+		}
+		nl := bytes.IndexByte(data, '\n')
+		if nl < 0 {
+			return nil, false
+		}
+		v := data[len(key)+1 : nl]
+		data = data[nl+1:]
+		return v, true
+	}
+	hash := func(v []byte) (plumbing.Hash, bool) {
+		var h plumbing.Hash
+		if len(v) != 2*len(h) {
+			return h, false
+		}
+		_, err := hex.Decode(h[:], v)
+		return h, err == nil
+	}
+	c := &object.Commit{}
+	v, ok := line("tree")
+	if !ok {
+		return nil, false
+	}
+	if c.TreeHash, ok = hash(v); !ok {
+		return nil, false
+	}
+	for bytes.HasPrefix(data, []byte("parent ")) {
+		v, _ = line("parent")
+		p, ok := hash(v)
+		if !ok {
+			return nil, false
+		}
+		c.ParentHashes = append(c.ParentHashes, p)
+	}
+	if v, ok = line("author"); !ok {
+		return nil, false
+	}
+	c.Author.Decode(v)
+	if v, ok = line("committer"); !ok {
+		return nil, false
+	}
+	c.Committer.Decode(v)
+	return c, true
 }
 
 // topoOrder returns node indices oldest-first: parents before children,
