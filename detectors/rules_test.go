@@ -317,8 +317,8 @@ func matchesLetter(re *syntax.Regexp) bool {
 	return false
 }
 
-// TestDefaultRulesGenerated checks that default_rules.json, which start-up
-// decodes, is patterns.toml parsed: run `go generate ./detectors` after editing
+// TestDefaultRulesGenerated checks that default_rules.go, the rules start-up
+// uses, is patterns.toml parsed: run `go generate ./detectors` after editing
 // patterns.toml.
 func TestDefaultRulesGenerated(t *testing.T) {
 	want, err := ParseConfig("patterns.toml", DefaultPatterns())
@@ -331,6 +331,6 @@ func TestDefaultRulesGenerated(t *testing.T) {
 		want.Rules[i].line = 0
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Fatal("detectors/default_rules.json is out of date: run `go generate ./detectors`")
+		t.Fatal("detectors/default_rules.go is out of date: run `go generate ./detectors`")
 	}
 }
