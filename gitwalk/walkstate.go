@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -236,7 +235,15 @@ func decodeWalkState(data []byte) (*walkState, error) {
 }
 
 func (s *walkState) encode() []byte {
-	var b []byte
+	seen := s.trees()
+	size := len(stateMagic) + 64 + len(s.shallow)*20 + len(s.origin)*32 + len(seen)*24 + sha256.Size
+	for k := range s.commits {
+		size += 20 + 40 + len(s.commits[k].Author) + len(s.commits[k].Email) + 6*len(s.parents[k])
+	}
+	for _, p := range s.paths {
+		size += 4 + len(p)
+	}
+	b := make([]byte, 0, size)
 	b = append(b, stateMagic...)
 	b = binary.AppendUvarint(b, uint64(len(s.shallow)))
 	for _, h := range s.shallow {
@@ -265,36 +272,17 @@ func (s *walkState) encode() []byte {
 	for _, p := range s.paths {
 		str(p)
 	}
-	// Map contents in a fixed order, so that equal states give equal files.
-	occs := make([]occKey, 0, len(s.origin))
-	for k := range s.origin {
-		occs = append(occs, k)
-	}
-	slices.SortFunc(occs, func(x, y occKey) int {
-		if c := bytes.Compare(x.blob[:], y.blob[:]); c != 0 {
-			return c
-		}
-		return int(x.path) - int(y.path)
-	})
-	b = binary.AppendUvarint(b, uint64(len(occs)))
-	for _, k := range occs {
+	// The maps in their iteration order: the file is a cache, read back into
+	// maps, so its order does not matter and sorting would cost more than
+	// the rest of the encoding.
+	b = binary.AppendUvarint(b, uint64(len(s.origin)))
+	for k, c := range s.origin {
 		b = append(b, k.blob[:]...)
 		b = binary.AppendUvarint(b, uint64(k.path))
-		b = binary.AppendUvarint(b, uint64(s.origin[k]))
+		b = binary.AppendUvarint(b, uint64(c))
 	}
-	seen := s.trees()
-	trees := make([]treeKey, 0, len(seen))
+	b = binary.AppendUvarint(b, uint64(len(seen)))
 	for k := range seen {
-		trees = append(trees, k)
-	}
-	slices.SortFunc(trees, func(x, y treeKey) int {
-		if c := bytes.Compare(x.tree[:], y.tree[:]); c != 0 {
-			return c
-		}
-		return int(x.prefix) - int(y.prefix)
-	})
-	b = binary.AppendUvarint(b, uint64(len(trees)))
-	for _, k := range trees {
 		b = append(b, k.tree[:]...)
 		b = binary.AppendUvarint(b, uint64(k.prefix))
 	}

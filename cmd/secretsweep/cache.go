@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -109,10 +110,12 @@ func (c *scanCache) load() error {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		var e cacheEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			// A torn last line from an interrupted run: ignore the rest.
-			break
+		e, ok := simpleEntry(sc.Bytes())
+		if !ok {
+			if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+				// A torn last line from an interrupted run: ignore the rest.
+				break
+			}
 		}
 		old, ok := c.entries[e.Blob]
 		if ok {
@@ -124,6 +127,33 @@ func (c *scanCache) load() error {
 		c.entries[e.Blob] = e
 	}
 	return nil
+}
+
+// simpleEntry decodes the usual line, a blob seen at one path with nothing
+// found, `{"blob":"<id>","paths":{"<path>":[]}}`, without reflection; ok is
+// false for any other line. A path that encoding/json wrote with an escape
+// (quotes, <, >, &, control or invalid UTF-8 bytes) holds a backslash and
+// is left to json.Unmarshal.
+func simpleEntry(line []byte) (cacheEntry, bool) {
+	const head, mid, tail = `{"blob":"`, `","paths":{"`, `":[]}}`
+	rest, ok := bytes.CutPrefix(line, []byte(head))
+	if !ok || len(rest) < 40 {
+		return cacheEntry{}, false
+	}
+	blob := rest[:40]
+	for _, c := range blob {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return cacheEntry{}, false
+		}
+	}
+	if rest, ok = bytes.CutPrefix(rest[40:], []byte(mid)); !ok {
+		return cacheEntry{}, false
+	}
+	path, ok := bytes.CutSuffix(rest, []byte(tail))
+	if !ok || bytes.ContainsAny(path, "\\\"") {
+		return cacheEntry{}, false
+	}
+	return cacheEntry{Blob: string(blob), Paths: map[string][]scan.Raw{string(path): {}}}, true
 }
 
 // wait returns once the cache file is loaded, with the error loading it.

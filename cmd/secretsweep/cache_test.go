@@ -3,9 +3,11 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -101,5 +103,39 @@ func TestHistoryCacheArchives(t *testing.T) {
 	}
 	if !strings.Contains(want, "pkg.whl!pkg/settings.py") {
 		t.Errorf("no member finding: %s", want)
+	}
+}
+
+// simpleEntry reads what json.Unmarshal reads, and declines the rest.
+func TestSimpleCacheEntry(t *testing.T) {
+	id := strings.Repeat("ab", 20)
+	for _, tc := range []struct {
+		line string
+		ok   bool
+	}{
+		{`{"blob":"` + id + `","paths":{"src/app.py":[]}}`, true},
+		{`{"blob":"` + id + `","paths":{"docs/naïve café.md":[]}}`, true},
+		{`{"blob":"` + id + `","paths":{"a\u003cb.py":[]}}`, false},
+		{`{"blob":"` + id + `","paths":{"a\"b.py":[]}}`, false},
+		{`{"blob":"` + id + `","paths":{"a.py":[],"b.py":[]}}`, false},
+		{`{"blob":"` + id + `","paths":{"a.py":[{"Finding":{}}]}}`, false},
+		{`{"blob":"` + strings.ToUpper(id) + `","paths":{"a.py":[]}}`, false},
+		{`{"blob":"` + id + `","paths":{"a.py":[]`, false},
+	} {
+		got, ok := simpleEntry([]byte(tc.line))
+		if ok != tc.ok {
+			t.Errorf("%s: ok = %v, want %v", tc.line, ok, tc.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var want cacheEntry
+		if err := json.Unmarshal([]byte(tc.line), &want); err != nil {
+			t.Fatalf("%s: %v", tc.line, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v, json.Unmarshal reads %+v", tc.line, got, want)
+		}
 	}
 }
