@@ -3,6 +3,7 @@ package gitwalk
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -120,9 +121,12 @@ func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (
 	if err != nil {
 		return nil, err
 	}
-	idx := idxfile.NewMemoryIndex()
-	err = idxfile.NewDecoder(f).Decode(idx)
+	data, err := io.ReadAll(f)
 	_ = f.Close() // read-only file
+	if err != nil {
+		return nil, err
+	}
+	idx, err := parseIdx(data)
 	if err != nil {
 		return nil, err
 	}

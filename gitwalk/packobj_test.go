@@ -5,8 +5,12 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -678,5 +682,97 @@ func FuzzPackObject(f *testing.F) {
 				}
 			}
 		}
+	})
+}
+
+// sameIdx fails unless a and b index the same objects at the same offsets.
+func sameIdx(t *testing.T, a, b *idxfile.MemoryIndex) {
+	t.Helper()
+	if a.Version != b.Version || a.Fanout != b.Fanout || a.FanoutMapping != b.FanoutMapping ||
+		!reflect.DeepEqual(a.Names, b.Names) || !reflect.DeepEqual(a.Offset32, b.Offset32) ||
+		!reflect.DeepEqual(a.CRC32, b.CRC32) || !bytes.Equal(a.Offset64, b.Offset64) ||
+		a.PackfileChecksum != b.PackfileChecksum || a.IdxChecksum != b.IdxChecksum {
+		t.Fatal("parseIdx and go-git's decoder disagree")
+	}
+}
+
+func goGitIdx(data []byte) (*idxfile.MemoryIndex, error) {
+	idx := idxfile.NewMemoryIndex()
+	return idx, idxfile.NewDecoder(bytes.NewReader(data)).Decode(idx)
+}
+
+func TestParseIdx(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	for i := range 300 {
+		g.write(fmt.Sprintf("d%d/f%d.txt", i%7, i), strings.Repeat(fmt.Sprintf("line %d\n", i), 1+i%5))
+	}
+	g.commit("many objects")
+	g.git("repack", "-adq")
+	idxs, _ := filepath.Glob(filepath.Join(g.dir, ".git", "objects", "pack", "*.idx"))
+	if len(idxs) != 1 {
+		t.Fatalf("%d pack indexes", len(idxs))
+	}
+	data, err := os.ReadFile(idxs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := goGitIdx(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parseIdx(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIdx(t, got, want)
+	for _, id := range []string{g.revParse("HEAD"), g.revParse("HEAD^{tree}")} {
+		h := plumbing.NewHash(id)
+		o1, ok1 := idxFind(got, h)
+		o2, err2 := want.FindOffset(h)
+		if !ok1 || err2 != nil || o1 != o2 {
+			t.Errorf("%s: offset %d, %v; go-git %d, %v", id, o1, ok1, o2, err2)
+		}
+	}
+
+	bad := map[string][]byte{
+		"empty":     nil,
+		"version 1": data[8:],
+		"version 3": append(append([]byte{}, data[:7]...), append([]byte{3}, data[8:]...)...),
+		"truncated": data[:len(data)-3],
+		"one more":  append(append([]byte{}, data...), 0),
+	}
+	dec := append([]byte{}, data...)
+	dec[8+4*10], dec[8+4*10+1] = 0xff, 0xff // fanout[10] above fanout[11]
+	bad["decreasing fanout"] = dec
+	for name, b := range bad {
+		if _, err := parseIdx(b); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func FuzzParseIdx(f *testing.F) {
+	idx := []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}
+	fan := make([]byte, 256*4)
+	for k := 0x12; k < 256; k++ {
+		binary.BigEndian.PutUint32(fan[4*k:], 1)
+	}
+	idx = append(idx, fan...)
+	idx = append(idx, bytes.Repeat([]byte{0x12}, 20)...) // name
+	idx = append(idx, 0, 0, 0, 0)                         // crc
+	idx = append(idx, 0, 0, 0, 12)                        // offset
+	idx = append(idx, make([]byte, 40)...)
+	f.Add(idx)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := parseIdx(data)
+		if err != nil {
+			return
+		}
+		want, err := goGitIdx(data)
+		if err != nil {
+			return // go-git also checks the file's SHA-1
+		}
+		sameIdx(t, got, want)
 	})
 }
