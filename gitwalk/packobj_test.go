@@ -760,8 +760,8 @@ func FuzzParseIdx(f *testing.F) {
 	}
 	idx = append(idx, fan...)
 	idx = append(idx, bytes.Repeat([]byte{0x12}, 20)...) // name
-	idx = append(idx, 0, 0, 0, 0)                         // crc
-	idx = append(idx, 0, 0, 0, 12)                        // offset
+	idx = append(idx, 0, 0, 0, 0)                        // crc
+	idx = append(idx, 0, 0, 0, 12)                       // offset
 	idx = append(idx, make([]byte, 40)...)
 	f.Add(idx)
 	f.Fuzz(func(t *testing.T, data []byte) {
