@@ -121,7 +121,7 @@ func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (
 	if err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(f)
+	data, err := readWhole(f)
 	_ = f.Close() // read-only file
 	if err != nil {
 		return nil, err
@@ -141,6 +141,34 @@ func openPack(dg *dotgit.DotGit, id int, pack plumbing.Hash, cache *baseCache) (
 		cache: cache,
 		bases: make(map[int64]int32),
 	}, nil
+}
+
+// maxIdxSize bounds the pack index read into memory (an index of 100
+// million objects is about 3 GB).
+const maxIdxSize = 4 << 30
+
+// readWhole reads all of f into a buffer of its size, found by seeking to
+// its end (billy files have no Stat).
+func readWhole(f interface {
+	io.ReaderAt
+	io.Seeker
+}) ([]byte, error) {
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, err
+	}
+	if size > maxIdxSize {
+		return nil, fmt.Errorf("pack index of %d bytes", size)
+	}
+	data := make([]byte, size)
+	n, err := f.ReadAt(data, 0)
+	if n == len(data) {
+		return data, nil
+	}
+	if err == nil {
+		err = io.ErrUnexpectedEOF
+	}
+	return nil, err
 }
 
 // window returns the pack's window, made on first use (lazyObjects

@@ -42,7 +42,10 @@ type scanCache struct {
 	loaded  chan struct{}
 	loadErr error
 	entries map[string]cacheEntry
-	added   []cacheEntry
+	// clean holds, apart from entries, the blobs scanned at one path with
+	// nothing found there (most of them): blob -> path.
+	clean map[string]string
+	added []cacheEntry
 }
 
 // ruleSetHash identifies the rule set and the build that applies it.
@@ -83,7 +86,7 @@ func openCache(dir string, cfg *detectors.Config, archiveDepth int) (*scanCache,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	c := &scanCache{entries: map[string]cacheEntry{}, loaded: make(chan struct{})}
+	c := &scanCache{entries: map[string]cacheEntry{}, clean: map[string]string{}, loaded: make(chan struct{})}
 	go func() {
 		defer close(c.loaded)
 		hash, err := ruleSetHash(cfg, archiveDepth)
@@ -110,11 +113,19 @@ func (c *scanCache) load() error {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		e, ok := simpleEntry(sc.Bytes())
-		if !ok {
-			if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-				// A torn last line from an interrupted run: ignore the rest.
-				break
+		if blob, path, ok := simpleEntry(sc.Bytes()); ok {
+			c.addClean(blob, path)
+			continue
+		}
+		var e cacheEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			// A torn last line from an interrupted run: ignore the rest.
+			break
+		}
+		if p, ok := c.clean[e.Blob]; ok { // an earlier line's path
+			delete(c.clean, e.Blob)
+			if _, seen := e.Paths[p]; !seen {
+				e.Paths[p] = []scan.Raw{}
 			}
 		}
 		old, ok := c.entries[e.Blob]
@@ -129,31 +140,46 @@ func (c *scanCache) load() error {
 	return nil
 }
 
+// addClean records a line saying that blob was scanned at path and nothing
+// was found there.
+func (c *scanCache) addClean(blob, path string) {
+	if e, ok := c.entries[blob]; ok {
+		e.Paths[path] = []scan.Raw{}
+		return
+	}
+	if p, ok := c.clean[blob]; ok && p != path {
+		delete(c.clean, blob)
+		c.entries[blob] = cacheEntry{Blob: blob, Paths: map[string][]scan.Raw{p: {}, path: {}}}
+		return
+	}
+	c.clean[blob] = path
+}
+
 // simpleEntry decodes the usual line, a blob seen at one path with nothing
 // found, `{"blob":"<id>","paths":{"<path>":[]}}`, without reflection; ok is
 // false for any other line. A path that encoding/json wrote with an escape
 // (quotes, <, >, &, control or invalid UTF-8 bytes) holds a backslash and
 // is left to json.Unmarshal.
-func simpleEntry(line []byte) (cacheEntry, bool) {
+func simpleEntry(line []byte) (blob, path string, ok bool) {
 	const head, mid, tail = `{"blob":"`, `","paths":{"`, `":[]}}`
 	rest, ok := bytes.CutPrefix(line, []byte(head))
 	if !ok || len(rest) < 40 {
-		return cacheEntry{}, false
+		return "", "", false
 	}
-	blob := rest[:40]
-	for _, c := range blob {
+	id := rest[:40]
+	for _, c := range id {
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return cacheEntry{}, false
+			return "", "", false
 		}
 	}
 	if rest, ok = bytes.CutPrefix(rest[40:], []byte(mid)); !ok {
-		return cacheEntry{}, false
+		return "", "", false
 	}
-	path, ok := bytes.CutSuffix(rest, []byte(tail))
-	if !ok || bytes.ContainsAny(path, "\\\"") {
-		return cacheEntry{}, false
+	p, ok := bytes.CutSuffix(rest, []byte(tail))
+	if !ok || bytes.ContainsAny(p, "\\\"") {
+		return "", "", false
 	}
-	return cacheEntry{Blob: string(blob), Paths: map[string][]scan.Raw{string(path): {}}}, true
+	return string(id), string(p), true
 }
 
 // wait returns once the cache file is loaded, with the error loading it.
@@ -165,6 +191,9 @@ func (c *scanCache) wait() error {
 // lookup returns the recorded findings of blob when it was scanned at every one
 // of paths. The cache must be loaded (wait).
 func (c *scanCache) lookup(blob string, paths []string) (map[string][]scan.Raw, bool) {
+	if c.nothingFound(blob, paths) {
+		return map[string][]scan.Raw{paths[0]: {}}, true
+	}
 	e, ok := c.entries[blob]
 	if !ok {
 		return nil, false
@@ -178,8 +207,18 @@ func (c *scanCache) lookup(blob string, paths []string) (map[string][]scan.Raw, 
 }
 
 func (c *scanCache) has(blob string, paths []string) bool {
+	if c.nothingFound(blob, paths) {
+		return true
+	}
 	_, ok := c.lookup(blob, paths)
 	return ok
+}
+
+// nothingFound reports whether blob was scanned at its one path, paths[0],
+// and nothing was found there: replaying it reports nothing.
+func (c *scanCache) nothingFound(blob string, paths []string) bool {
+	p, ok := c.clean[blob]
+	return ok && len(paths) == 1 && paths[0] == p
 }
 
 // add records a scanned item; only fully read and scanned items are recorded.

@@ -10,6 +10,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/secretsweep/secretsweep/detectors"
+	"github.com/secretsweep/secretsweep/scan"
 )
 
 func TestHistoryCache(t *testing.T) {
@@ -122,7 +125,8 @@ func TestSimpleCacheEntry(t *testing.T) {
 		{`{"blob":"` + strings.ToUpper(id) + `","paths":{"a.py":[]}}`, false},
 		{`{"blob":"` + id + `","paths":{"a.py":[]`, false},
 	} {
-		got, ok := simpleEntry([]byte(tc.line))
+		blob, path, ok := simpleEntry([]byte(tc.line))
+		got := cacheEntry{Blob: blob, Paths: map[string][]scan.Raw{path: {}}}
 		if ok != tc.ok {
 			t.Errorf("%s: ok = %v, want %v", tc.line, ok, tc.ok)
 			continue
@@ -137,5 +141,49 @@ func TestSimpleCacheEntry(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %+v, json.Unmarshal reads %+v", tc.line, got, want)
 		}
+	}
+}
+
+// Lines about one blob add up, whichever form each has.
+func TestCacheLoadMerges(t *testing.T) {
+	a, b, c := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40)
+	clean := func(blob, path string) string {
+		return `{"blob":"` + blob + `","paths":{"` + path + `":[]}}` + "\n"
+	}
+	found := `{"blob":"` + b + `","paths":{"y.py":[{"Finding":{"RuleID":"r","Secret":"s"}}]}}` + "\n"
+	dir := t.TempDir()
+	cfg := &detectors.Config{}
+	sc, err := openCache(dir, cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.wait(); err != nil {
+		t.Fatal(err)
+	}
+	content := clean(a, "x.py") + clean(a, "x2.py") + // a: two clean paths
+		clean(b, "x.py") + found + // b: clean, then a finding elsewhere
+		found[:20] // a torn last line
+	if err := os.WriteFile(sc.file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sc, err = openCache(dir, cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.wait(); err != nil {
+		t.Fatal(err)
+	}
+	if !sc.has(a, []string{"x.py", "x2.py"}) || sc.nothingFound(a, []string{"x.py"}) {
+		t.Errorf("blob a: %+v %+v", sc.entries[a], sc.clean[a])
+	}
+	raw, ok := sc.lookup(b, []string{"x.py", "y.py"})
+	if !ok || len(raw["x.py"]) != 0 || len(raw["y.py"]) != 1 {
+		t.Errorf("blob b: %v, %v", raw, ok)
+	}
+	if sc.has(c, []string{"x.py"}) || sc.has(b, []string{"z.py"}) {
+		t.Error("has() for a blob or path never scanned")
+	}
+	if !sc.has(a, []string{"x.py"}) {
+		t.Error("has() for one of a blob's scanned paths")
 	}
 }

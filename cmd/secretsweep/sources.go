@@ -291,8 +291,13 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		return nil, err
 	}
 	for _, id := range cached {
-		raw, _ := o.cacheStore.lookup(id.String(), ix.Paths(id))
-		sink(sc.Replay(&scan.Item{Paths: ix.Paths(id), Blob: id.String(), Size: -1}, raw))
+		it := &scan.Item{Paths: ix.Paths(id), Blob: id.String(), Size: -1}
+		if o.cacheStore.nothingFound(it.Blob, it.Paths) {
+			sink(&scan.Result{Item: it}) // what replaying nothing gives, without its maps
+		} else {
+			raw, _ := o.cacheStore.lookup(it.Blob, it.Paths)
+			sink(sc.Replay(it, raw))
+		}
 		res.cached++
 	}
 	if o.cacheStore != nil {
