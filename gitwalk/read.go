@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 )
 
 // maxReportedErrors bounds how many unreadable blobs ReadBlobs names in its
@@ -116,7 +117,7 @@ func (r *Repo) ReadBlob(id plumbing.Hash, maxSize int64) ([]byte, error) {
 	if r.st == nil {
 		return nil, ErrClosed
 	}
-	b, err := r.readBlob(id, maxSize, false)
+	b, err := r.readOne(id, maxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -127,18 +128,78 @@ func (r *Repo) ReadBlob(id plumbing.Hash, maxSize int64) ([]byte, error) {
 	return b.Data, nil
 }
 
+// readOne reads one blob by id: through gitwalk's own pack reader when a
+// pack holds it, else as readBlob does. r.mu must be held.
+func (r *Repo) readOne(id plumbing.Hash, maxSize int64) (Blob, error) {
+	if r.one == nil {
+		r.one = r.openPacks(false)
+	}
+	if i, off, ok := r.one.find(id); ok {
+		if b, err := r.one.packs[i].readBlob(id, off, maxSize); err == nil {
+			return b, nil
+		}
+		return r.readBlob(id, maxSize, true) // the storer decides, and reports
+	}
+	return r.readBlob(id, maxSize, false)
+}
+
+// readLoose reads blob id from its loose object file, when there is one and
+// nothing about it is unusual; ok is false otherwise, for the storer to read
+// it (from alternates, or to report what is wrong). go-git's storer looks in
+// every pack first, loading their indexes, which costs more than the whole
+// read for the usual loose object: a file just staged.
+func (r *Repo) readLoose(id plumbing.Hash, maxSize int64) (b Blob, ok bool) {
+	h := id.String()
+	f, err := r.fs.Open(r.fs.Join("objects", h[:2], h[2:]))
+	if err != nil {
+		return Blob{}, false
+	}
+	defer f.Close()
+	or, err := objfile.NewReader(f)
+	if err != nil {
+		return Blob{}, false
+	}
+	defer or.Close()
+	typ, size, err := or.Header()
+	if err != nil || typ != plumbing.BlobObject || size < 0 {
+		return Blob{}, false
+	}
+	if maxSize > 0 && size > maxSize {
+		return Blob{ID: id, Size: size, Skipped: true}, true
+	}
+	if size > largeObjectThreshold {
+		return Blob{}, false // the storer streams it
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(or, data); err != nil {
+		return Blob{}, false
+	}
+	// The content must end where the header says, with the zlib checksum
+	// intact, which reading to the end of the stream verifies.
+	var one [1]byte
+	if n, err := or.Read(one[:]); n != 0 || err != io.EOF {
+		return Blob{}, false
+	}
+	return Blob{ID: id, Size: size, Data: data}, true
+}
+
 // readBlob reads one blob through the storer; r.mu must be held. packed
 // says the blob is known to be in a pack, where go-git learns the size of a
 // large object from its header without loading it. For other blobs the
 // loose object's header is read first, so an oversized loose blob is never
 // inflated.
 func (r *Repo) readBlob(id plumbing.Hash, maxSize int64, packed bool) (Blob, error) {
+	if !packed {
+		if b, ok := r.readLoose(id, maxSize); ok {
+			return b, nil
+		}
+	}
 	headerSize := int64(-1)
-	if !packed && maxSize > 0 {
+	if !packed {
 		// On error fall through: EncodedObject gives the canonical error
 		// and also looks in alternates.
 		if size, err := r.st.EncodedObjectSize(id); err == nil {
-			if size > maxSize {
+			if maxSize > 0 && size > maxSize {
 				return Blob{ID: id, Size: size, Skipped: true}, nil
 			}
 			headerSize = size

@@ -2,6 +2,7 @@ package gitwalk
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
 	"math/rand"
@@ -341,5 +342,49 @@ func TestReadBlobsCorruptPack(t *testing.T) {
 	}
 	if b, ok := got[blobID("other\n")]; !ok || string(b.Data) != "other\n" {
 		t.Errorf("intact blob not delivered")
+	}
+}
+
+// TestReadLoose checks the loose-object fast path: it reads a well-formed
+// loose blob itself, and leaves every damaged one to the storer.
+func TestReadLoose(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("a.txt", "loose content\n")
+	g.commit("one")
+	r := openRepo(t, g.dir)
+	id := blobID("loose content\n")
+	b, ok := r.readLoose(id, 0)
+	if !ok || string(b.Data) != "loose content\n" || b.Size != 14 {
+		t.Fatalf("readLoose = %+v, %v", b, ok)
+	}
+	if b, ok := r.readLoose(id, 5); !ok || !b.Skipped || b.Data != nil || b.Size != 14 {
+		t.Errorf("readLoose over the cap = %+v, %v", b, ok)
+	}
+	if _, ok := r.readLoose(plumbing.NewHash(g.revParse("HEAD")), 0); ok {
+		t.Error("readLoose read a commit as a blob")
+	}
+
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte("blob 99\x00short"))
+	zw.Close()
+	damaged := map[string][]byte{
+		"size larger than the content": z.Bytes(),
+		"truncated stream":             z.Bytes()[:z.Len()-6],
+		"not zlib":                     []byte("garbage"),
+	}
+	for name, content := range damaged {
+		p := g.looseObjectPath(id.String())
+		os.Chmod(p, 0o644)
+		if err := os.WriteFile(p, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := r.readLoose(id, 0); ok {
+			t.Errorf("%s: readLoose accepted it", name)
+		}
+		if _, err := r.ReadBlob(id, 0); err == nil {
+			t.Errorf("%s: ReadBlob gave no error", name)
+		}
 	}
 }

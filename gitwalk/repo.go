@@ -45,6 +45,7 @@ type Repo struct {
 	fs    billy.Filesystem // the git directory (objects, refs, packs)
 	cache cache.Object     // st's object cache
 	altFS billy.Filesystem // where paths in objects/info/alternates are resolved
+	one   *packSet         // the packs as ReadBlob reads them, opened on first use
 }
 
 // Open opens the repository at path: a work tree root holding .git (a
@@ -110,6 +111,10 @@ func (r *Repo) Close() error {
 	defer r.mu.Unlock()
 	if r.st == nil {
 		return nil
+	}
+	if r.one != nil {
+		r.one.close()
+		r.one = nil
 	}
 	err := r.st.Close()
 	r.st = nil

@@ -243,7 +243,7 @@ func (r *Repo) ReadBlobCapped(id plumbing.Hash, maxSize int64) (Blob, error) {
 	if r.st == nil {
 		return Blob{}, ErrClosed
 	}
-	return r.readBlob(id, maxSize, false)
+	return r.readOne(id, maxSize)
 }
 
 // indexDir is a directory of the index, for hashing its tree.
