@@ -111,20 +111,28 @@ func (r *Repo) WalkWithState(ctx context.Context, stateFile string) (*Index, Wal
 	return r.walk(ctx, stateFile)
 }
 
-func (r *Repo) walk(ctx context.Context, stateFile string) (*Index, WalkStats, error) {
-	var stats WalkStats
+func (r *Repo) walk(ctx context.Context, stateFile string) (ix *Index, stats WalkStats, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.st == nil {
 		return nil, stats, ErrClosed
 	}
 	var prev *walkState
+	var treesDecoded chan struct{} // closed once prev's tree set is decoded
 	if stateFile != "" {
-		var err error
 		if prev, err = readWalkState(stateFile); errors.Is(err, errBadState) {
 			prev = nil // replaced below
 		} else if err != nil {
 			return nil, stats, err
+		}
+		if prev != nil && prev.ntrees > 0 {
+			// The tree set is needed only if there are commits to walk, known
+			// later; decoding it meanwhile costs no wall time on two cores.
+			treesDecoded = make(chan struct{})
+			go func(s *walkState) {
+				s.trees()
+				close(treesDecoded)
+			}(prev)
 		}
 	}
 	w := &walker{
@@ -170,13 +178,16 @@ func (r *Repo) walk(ctx context.Context, stateFile string) (*Index, WalkStats, e
 		return nil, stats, err
 	}
 
-	ix := w.ix
+	ix = w.ix
 	base := 0
 	if prev != nil {
 		base = len(prev.commits)
 		ix.paths, ix.origin = prev.paths, prev.origin
 		if len(order) > 0 || len(w.roots) > 0 {
-			w.seenTree = prev.trees() // decoded only for a walk that reads it
+			if treesDecoded != nil {
+				<-treesDecoded
+			}
+			w.seenTree = prev.trees()
 		}
 		ix.pathIDs = make(map[string]uint32, len(ix.paths))
 		for i, p := range ix.paths {
@@ -204,9 +215,16 @@ func (r *Repo) walk(ctx context.Context, stateFile string) (*Index, WalkStats, e
 		}
 	}
 	if stateFile != "" && (prev == nil || len(order) > 0) {
-		if err := writeWalkState(stateFile, w.state(prev, shallow, nodes, order)); err != nil {
-			return nil, stats, err
-		}
+		// Encoded now, while the index holds only real commits; written
+		// while the rest of the walk runs.
+		data := w.state(prev, shallow, nodes, order).encode()
+		written := make(chan error, 1)
+		go func() { written <- writeWalkState(stateFile, data) }()
+		defer func() {
+			if werr := <-written; werr != nil && err == nil {
+				ix, err = nil, werr
+			}
+		}()
 	}
 
 	for _, pr := range w.roots {

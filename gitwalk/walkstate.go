@@ -295,14 +295,14 @@ func (s *walkState) encode() []byte {
 	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, crc32c))
 }
 
-// writeWalkState replaces file with s, through a temporary file in the same
+// writeWalkState replaces file with data (an encoded state), through a temporary file in the same
 // directory, with mode 0600.
-func writeWalkState(file string, s *walkState) error {
+func writeWalkState(file string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".walk-*.tmp")
 	if err != nil {
 		return fmt.Errorf("walk state: %w", err)
 	}
-	_, err = tmp.Write(s.encode())
+	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
