@@ -2,10 +2,10 @@ package gitwalk
 
 import (
 	"bytes"
-	"hash/crc32"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
