@@ -128,9 +128,14 @@ func (r *Repo) ReadBlob(id plumbing.Hash, maxSize int64) ([]byte, error) {
 	return b.Data, nil
 }
 
-// readOne reads one blob by id: through gitwalk's own pack reader when a
-// pack holds it, else as readBlob does. r.mu must be held.
+// readOne reads one blob by id: from its loose object file when there is
+// one (a staged file; trying costs one failed open otherwise), through
+// gitwalk's own pack reader when a pack holds it, else as readBlob does.
+// r.mu must be held.
 func (r *Repo) readOne(id plumbing.Hash, maxSize int64) (Blob, error) {
+	if b, ok := r.readLoose(id, maxSize); ok {
+		return b, nil
+	}
 	if r.one == nil {
 		r.one = r.openPacks(false)
 	}
