@@ -2,10 +2,10 @@ package acdfa
 
 import (
 	"bytes"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -207,22 +207,22 @@ func FuzzEach(f *testing.F) {
 	})
 }
 
-// benchData is real source text: the Go standard library's own files.
+// benchData is real source text: this repository's own Go files.
 func benchData(b *testing.B) []byte {
 	var buf []byte
-	root := filepath.Join(runtime.GOROOT(), "src", "net", "http")
-	files, _ := filepath.Glob(filepath.Join(root, "*.go"))
-	for _, f := range files {
-		d, err := os.ReadFile(f)
-		if err == nil {
-			buf = append(buf, d...)
+	filepath.WalkDir("../../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || len(buf) > 8<<20 {
+			return filepath.SkipDir
 		}
-		if len(buf) > 8<<20 {
-			break
+		if !d.IsDir() && strings.HasSuffix(path, ".go") {
+			if data, err := os.ReadFile(path); err == nil {
+				buf = append(buf, data...)
+			}
 		}
-	}
+		return nil
+	})
 	if len(buf) == 0 {
-		b.Skip("no source files under GOROOT")
+		b.Skip("no source files found")
 	}
 	return buf
 }
