@@ -100,8 +100,9 @@ type WalkStats struct {
 // WalkWithState is Walk that keeps what it learns in stateFile (created or
 // replaced, mode 0600) and, when the file holds an earlier walk of the same
 // history, walks only the commits added since. The Index is the one Walk
-// would build. The state is used only when it is certain to give that
-// result: every commit it holds is still reachable from a ref, the shallow
+// would build (the commits and trees of the earlier walk are not read again,
+// so objects of theirs that have since gone missing are not noticed). The
+// state is used only when it is certain to give that result: every commit it holds is still reachable from a ref, the shallow
 // list is unchanged, and every new commit's committer time is later than
 // every old one's (so that the oldest-first order keeps the old commits
 // first); otherwise the whole history is walked and the file replaced. A

@@ -72,6 +72,11 @@ func (s *walkState) trees() map[treeKey]struct{} {
 
 var errBadState = errors.New("walk state: corrupt")
 
+// maxZoneOffset is the largest time zone offset, in seconds, that go-git
+// decodes from a signature ("+9999": 99 hours and 99 minutes); bogus zones
+// exist in real histories.
+const maxZoneOffset = 99*3600 + 99*60
+
 // stateReader decodes the state file with bounds checks; the first problem
 // sticks in err and every later read returns zero values.
 type stateReader struct {
@@ -162,8 +167,11 @@ func readWalkState(file string) (*walkState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("walk state: %w", err)
 	}
-	if !st.Mode().IsRegular() || st.Size() > maxStateSize {
-		return nil, fmt.Errorf("walk state: %s is not a regular file under %d bytes", file, maxStateSize)
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("walk state: %s is not a regular file", file)
+	}
+	if st.Size() > maxStateSize {
+		return nil, errBadState // not one this package wrote: replaced
 	}
 	data := make([]byte, st.Size())
 	if _, err := f.ReadAt(data, 0); err != nil {
@@ -204,7 +212,7 @@ func decodeWalkState(data []byte) (*walkState, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		if off < -24*3600 || off > 24*3600 {
+		if off < -maxZoneOffset || off > maxZoneOffset {
 			return nil, errBadState
 		}
 		s.ids = append(s.ids, id)
@@ -298,6 +306,9 @@ func (s *walkState) encode() []byte {
 // writeWalkState replaces file with data (an encoded state), through a temporary file in the same
 // directory, with mode 0600.
 func writeWalkState(file string, data []byte) error {
+	if len(data) > maxStateSize {
+		return nil // it would not be read back: keep no state
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".walk-*.tmp")
 	if err != nil {
 		return fmt.Errorf("walk state: %w", err)

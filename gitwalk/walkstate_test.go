@@ -221,3 +221,45 @@ func FuzzWalkState(f *testing.F) {
 		}
 	})
 }
+
+// A state file too large to be one this package wrote is replaced, not an
+// error for every later walk.
+func TestWalkStateOversized(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("a.txt", "a\n")
+	g.commit("c1")
+	state := filepath.Join(t.TempDir(), "walk.state")
+	f, err := os.Create(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(maxStateSize + 1) // sparse
+	f.Close()
+	if _, st := walkWithState(t, g.dir, state); st.Cached != 0 || st.New != 1 {
+		t.Fatalf("%+v", st)
+	}
+	if _, st := walkWithState(t, g.dir, state); st.Cached != 1 {
+		t.Fatalf("%+v: the oversized file was not replaced", st)
+	}
+}
+
+// A commit with a bogus time zone (go-git reads "+9900" as 99 hours) does
+// not make every state file look corrupt.
+func TestWalkStateBogusTimezone(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("a.txt", "a\n")
+	g.commit("c1")
+	raw := "tree " + g.revParse("HEAD^{tree}") + "\nparent " + g.revParse("HEAD") +
+		"\nauthor A <a@x> 1700000000 +9900\ncommitter C <c@x> 1700000000 +0000\n\nodd zone\n"
+	g.write("commit.raw", raw)
+	id := g.git("hash-object", "-t", "commit", "--literally", "-w", "commit.raw")
+	g.remove("commit.raw")
+	g.git("update-ref", "refs/heads/main", id)
+	state := filepath.Join(t.TempDir(), "walk.state")
+	walkWithState(t, g.dir, state)
+	if _, st := walkWithState(t, g.dir, state); st.Cached != 2 {
+		t.Fatalf("%+v: the state was not used", st)
+	}
+}

@@ -122,6 +122,9 @@ func (c *scanCache) load() error {
 			// A torn last line from an interrupted run: ignore the rest.
 			break
 		}
+		if e.Paths == nil { // "paths": null, or none: a line this build did not write
+			e.Paths = map[string][]scan.Raw{}
+		}
 		if p, ok := c.clean[e.Blob]; ok { // an earlier line's path
 			delete(c.clean, e.Blob)
 			if _, seen := e.Paths[p]; !seen {

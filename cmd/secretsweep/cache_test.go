@@ -187,3 +187,33 @@ func TestCacheLoadMerges(t *testing.T) {
 		t.Error("has() for one of a blob's scanned paths")
 	}
 }
+
+// A line with "paths": null or without paths (not one this build writes)
+// merges as nothing, in either order with a clean line for the same blob.
+func TestCacheLoadNullPaths(t *testing.T) {
+	a := strings.Repeat("a", 40)
+	clean := `{"blob":"` + a + `","paths":{"x.py":[]}}` + "\n"
+	for _, content := range []string{
+		clean + `{"blob":"` + a + `","paths":null}` + "\n",
+		`{"blob":"` + a + `"}` + "\n" + clean,
+	} {
+		dir := t.TempDir()
+		sc, err := openCache(dir, &detectors.Config{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.wait(); err != nil {
+			t.Fatal(err)
+		}
+		c := &scanCache{file: sc.file, entries: map[string]cacheEntry{}, clean: map[string]string{}}
+		if err := os.WriteFile(c.file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.load(); err != nil {
+			t.Fatal(err)
+		}
+		if !c.has(a, []string{"x.py"}) {
+			t.Errorf("%q: x.py lost", content)
+		}
+	}
+}
