@@ -548,6 +548,9 @@ func (h *history) rename(touched map[*file]bool, lag float64) []change {
 			cand = path.Dir(o.path) + "/" + path.Base(f.path)
 		}
 		cand = strings.TrimPrefix(cand, "./")
+		if strings.HasSuffix(cand, "/") {
+			continue // ".gitignore"'s stem and no extension: no name left
+		}
 		if h.t.free(cand) && (h.topic == nil || h.topic.files[cand] == nil) {
 			to = cand
 		}
