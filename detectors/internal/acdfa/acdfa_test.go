@@ -123,58 +123,44 @@ func TestNewErrors(t *testing.T) {
 }
 
 // TestRandom compares Each with naive search on random patterns and texts
-// over a small alphabet, where overlaps and shared prefixes are common.
+// over a small alphabet, where overlaps and shared prefixes are common: short
+// texts, and texts long enough for Each to scan two halves at once with
+// patterns long enough to straddle the middle.
 func TestRandom(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	const alpha = "abAB-: \n"
-	word := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alpha[r.IntN(len(alpha))]
-		}
-		return string(b)
-	}
-	for iter := 0; iter < 500; iter++ {
-		pats := make([]string, 1+r.IntN(12))
-		for i := range pats {
-			pats[i] = word(1 + r.IntN(5))
-		}
-		data := []byte(word(r.IntN(300)))
-		m, err := New(pats)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := collect(t, m, pats, data), naive(pats, data); !slices.Equal(got, want) {
-			t.Fatalf("patterns %q, data %q:\n got %v\nwant %v", pats, data, got, want)
-		}
-	}
-}
-
-// TestRandomLong is TestRandom on inputs long enough for Each to scan two
-// halves at once, with patterns long enough to straddle the middle.
-func TestRandomLong(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	const alpha = "abAB-: \n"
-	word := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alpha[r.IntN(len(alpha))]
-		}
-		return string(b)
-	}
-	for iter := 0; iter < 100; iter++ {
-		pats := make([]string, 1+r.IntN(12))
-		for i := range pats {
-			pats[i] = word(1 + r.IntN(9))
-		}
-		data := []byte(word(splitMin + r.IntN(3*splitMin)))
-		m, err := New(pats)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := collect(t, m, pats, data), naive(pats, data); !slices.Equal(got, want) {
-			t.Fatalf("patterns %q, %d bytes: got %d hits, want %d", pats, len(data), len(got), len(want))
-		}
+	for _, tc := range []struct {
+		name             string
+		seed             uint64
+		iters, maxPat    int
+		minData, maxData int
+	}{
+		{"short", 1, 500, 5, 0, 300},
+		{"long", 5, 100, 9, splitMin, 4 * splitMin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(tc.seed, tc.seed+1))
+			const alpha = "abAB-: \n"
+			word := func(n int) string {
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = alpha[r.IntN(len(alpha))]
+				}
+				return string(b)
+			}
+			for range tc.iters {
+				pats := make([]string, 1+r.IntN(12))
+				for i := range pats {
+					pats[i] = word(1 + r.IntN(tc.maxPat))
+				}
+				data := []byte(word(tc.minData + r.IntN(tc.maxData-tc.minData)))
+				m, err := New(pats)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := collect(t, m, pats, data), naive(pats, data); !slices.Equal(got, want) {
+					t.Fatalf("patterns %q, %d bytes of data: got %d hits, want %d", pats, len(data), len(got), len(want))
+				}
+			}
+		})
 	}
 }
 
