@@ -99,6 +99,18 @@ func NewEngine(cfg *Config) (*Engine, error) {
 	e := &Engine{structured: map[string]*rule{}}
 	kwIndex := map[string]int{}
 	var patterns []string
+	// pattern returns the automaton's index for word, adding it if new.
+	pattern := func(word string) int {
+		p, ok := kwIndex[word]
+		if !ok {
+			p = len(patterns)
+			kwIndex[word] = p
+			patterns = append(patterns, word)
+			e.kwRule = append(e.kwRule, nil)
+			e.hintBits = append(e.hintBits, 0)
+		}
+		return p
+	}
 	for i := range cfg.Rules {
 		spec := &cfg.Rules[i]
 		r := &rule{spec: spec, generic: slices.Contains(spec.Tags, "generic")}
@@ -113,30 +125,14 @@ func NewEngine(cfg *Config) (*Engine, error) {
 			continue
 		}
 		for _, kw := range spec.Keywords {
-			p, ok := kwIndex[kw]
-			if !ok {
-				p = len(patterns)
-				kwIndex[kw] = p
-				patterns = append(patterns, kw)
-				e.kwRule = append(e.kwRule, nil)
-				e.hintBits = append(e.hintBits, 0)
-			}
-			if !slices.Contains(e.kwRule[p], idx) {
+			if p := pattern(kw); !slices.Contains(e.kwRule[p], idx) {
 				e.kwRule[p] = append(e.kwRule[p], idx)
 			}
 		}
 	}
 	for bit, words := range hintWords {
 		for _, w := range words {
-			p, ok := kwIndex[w]
-			if !ok {
-				p = len(patterns)
-				kwIndex[w] = p
-				patterns = append(patterns, w)
-				e.kwRule = append(e.kwRule, nil)
-				e.hintBits = append(e.hintBits, 0)
-			}
-			e.hintBits[p] |= bit
+			e.hintBits[pattern(w)] |= bit
 		}
 	}
 	ac, err := acdfa.New(patterns)
