@@ -272,9 +272,10 @@ func (st *Stats) addArchive(it *Item, a *ArchiveResult) {
 }
 
 // Replay builds the Result of an item from findings recorded by an earlier scan
-// (Result.Raw), applying suppression as a scan would, without the content.
+// (Result.Raw), applying suppression as a scan would, without the content. A
+// path with nothing recorded may be left out of raw, or raw be nil.
 func (s *Scanner) Replay(it *Item, raw map[string][]Raw) *Result {
-	r := &Result{Item: it, Findings: map[string][]detectors.Finding{}}
+	r := &Result{Item: it}
 	for p, rs := range raw {
 		s.resolve(r, p, rs)
 	}
@@ -304,6 +305,9 @@ func (s *Scanner) resolve(r *Result, p string, raw []Raw) {
 		kept = append(kept, f)
 	}
 	if len(kept) > 0 {
+		if r.Findings == nil {
+			r.Findings = map[string][]detectors.Finding{}
+		}
 		r.Findings[p] = kept
 	}
 }

@@ -192,10 +192,11 @@ func (c *scanCache) wait() error {
 }
 
 // lookup returns the recorded findings of blob when it was scanned at every one
-// of paths. The cache must be loaded (wait).
+// of paths (nil when nothing was found at any). The cache must be loaded
+// (wait).
 func (c *scanCache) lookup(blob string, paths []string) (map[string][]scan.Raw, bool) {
 	if c.nothingFound(blob, paths) {
-		return map[string][]scan.Raw{paths[0]: {}}, true
+		return nil, true
 	}
 	e, ok := c.entries[blob]
 	if !ok {
@@ -210,15 +211,12 @@ func (c *scanCache) lookup(blob string, paths []string) (map[string][]scan.Raw, 
 }
 
 func (c *scanCache) has(blob string, paths []string) bool {
-	if c.nothingFound(blob, paths) {
-		return true
-	}
 	_, ok := c.lookup(blob, paths)
 	return ok
 }
 
 // nothingFound reports whether blob was scanned at its one path, paths[0],
-// and nothing was found there: replaying it reports nothing.
+// and nothing was found there.
 func (c *scanCache) nothingFound(blob string, paths []string) bool {
 	p, ok := c.clean[blob]
 	return ok && len(paths) == 1 && paths[0] == p

@@ -279,8 +279,9 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		for path, ss := range r.Suppressed {
 			for _, x := range ss {
 				k := identity{x.Finding.RuleID, x.Finding.Secret, path}
-				if _, ok := silenced[k]; !ok {
-					silenced[k] = silencedOcc{occurrence{blob: id, f: x.Finding}, x.Verdict}
+				oc := occurrence{blob: id, f: x.Finding}
+				if cur, ok := silenced[k]; !ok || occursBefore(ix, oc, cur.occ, path) {
+					silenced[k] = silencedOcc{oc, x.Verdict}
 				}
 			}
 		}
@@ -292,12 +293,8 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 	}
 	for _, id := range cached {
 		it := &scan.Item{Paths: ix.Paths(id), Blob: id.String(), Size: -1}
-		if o.cacheStore.nothingFound(it.Blob, it.Paths) {
-			sink(&scan.Result{Item: it}) // what replaying nothing gives, without its maps
-		} else {
-			raw, _ := o.cacheStore.lookup(it.Blob, it.Paths)
-			sink(sc.Replay(it, raw))
-		}
+		raw, _ := o.cacheStore.lookup(it.Blob, it.Paths)
+		sink(sc.Replay(it, raw))
 		res.cached++
 	}
 	if o.cacheStore != nil {
@@ -369,6 +366,23 @@ func scanHistory(ctx context.Context, sc *scan.Scanner, root string, o *options,
 		res.suppressed(o, &so.occ.f, rec, so.verdict)
 	}
 	return res, nil
+}
+
+// occursBefore orders two occurrences of one identity at path: by the commit
+// that introduced each (oldest first), then by offset, then by blob id, so
+// that the one chosen does not depend on the order blobs were scanned in.
+func occursBefore(ix *gitwalk.Index, a, b occurrence, path string) bool {
+	ca, oka := memberOrigin(ix, a.blob, path)
+	cb, okb := memberOrigin(ix, b.blob, path)
+	switch {
+	case oka != okb:
+		return oka
+	case oka && ca.Order != cb.Order:
+		return ca.Order < cb.Order
+	case a.f.Start != b.f.Start:
+		return a.f.Start < b.f.Start
+	}
+	return bytes.Compare(a.blob[:], b.blob[:]) < 0
 }
 
 // silencedOcc is the first suppressed occurrence of an identity in history.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -245,5 +246,25 @@ func TestAllowlistCommits(t *testing.T) {
 	r := ss(t, "", "history", "--format", "json", f.dir).mustCode(t, 1)
 	if got := findingsAt(t, r.stdout); len(got) != 1 || got[0] != "b.env:1:hardcoded-password" {
 		t.Errorf("commit allowlist: %v", got)
+	}
+}
+
+// A suppressed secret seen in several blobs at one path is shown at the
+// commit that introduced it, whatever order the blobs were scanned in.
+func TestHistoryShowSuppressedOldest(t *testing.T) {
+	f := newRepo(t)
+	line := `X_PASSWORD = "Zk8#vQ3mW7xP"  # secretsweep:allow` + "\n"
+	f.write("app.py", line)
+	first := f.commit("introduce")
+	for i := range 6 { // more blobs holding it at the same path
+		f.write("app.py", line+fmt.Sprintf("VERSION = %d\n", i))
+		f.commit("bump")
+	}
+	for range 4 {
+		r := ss(t, "", "history", "--format", "json", "--show-suppressed", "--workers", "4", f.dir).mustCode(t, 0)
+		rs := records(t, r.stdout)
+		if len(rs) != 1 || rs[0].Suppression == nil || rs[0].Commit != first {
+			t.Fatalf("want the suppressed finding once, at %s: %+v", first, rs)
+		}
 	}
 }
