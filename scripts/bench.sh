@@ -16,7 +16,8 @@
 #     CPU time, peak RSS, blobs and bytes scanned;
 #   - start-up (rule loading): `secretsweep stdin --path x.py </dev/null`;
 #   - --cache: on a clone of REPO, a sweep that fills the cache, three new
-#     commits, then the repeat sweep and an uncached one (ratio, same report);
+#     commits, then the repeat sweep and an uncached one (ratio, and the same
+#     report, suppressed findings included);
 #   - recall: when REPO has a planted.json (made by internal/benchrepo),
 #     whether every planted secret is reported at its commit and path.
 # The `dir` scan of the CredData dev data (../shared/bench/creddata-dev/data,
@@ -163,9 +164,9 @@ if [ -z "${BENCH_NO_CACHE:-}" ]; then
     commit=$(git -C "$clone" commit-tree "$tree" -p HEAD -m "bench commit $i")
     git -C "$clone" update-ref HEAD "$commit"
   done
-  measure "history --cache (repeat, 3 new)" sh -c 'rm -rf "$1" && cp -a "$1.filled" "$1" && exec "$2" history --format jsonl --output "$4" --cache "$1" "$3"' sh "$cache" "$ss" "$clone" "$tmp/cached.jsonl"
+  measure "history --cache (repeat, 3 new)" sh -c 'rm -rf "$1" && cp -a "$1.filled" "$1" && exec "$2" history --format jsonl --show-suppressed --output "$4" --cache "$1" "$3"' sh "$cache" "$ss" "$clone" "$tmp/cached.jsonl"
   cw=$W cc=$C
-  measure "history, no cache (same clone)" "$tmp/secretsweep" history --format jsonl --output "$tmp/uncached.jsonl" "$clone"
+  measure "history, no cache (same clone)" "$tmp/secretsweep" history --format jsonl --show-suppressed --output "$tmp/uncached.jsonl" "$clone"
   echo "no cache / repeat with cache:  wall $(ratio "$W" "$cw"), cpu $(ratio "$C" "$cc")"
   if cmp -s "$tmp/cached.jsonl" "$tmp/uncached.jsonl"; then
     echo "the two reports are identical"
