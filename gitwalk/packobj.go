@@ -483,6 +483,13 @@ func cmpUint64(a, b uint64) int {
 // idxHeaderSize is a version-2 pack index's magic, version and fanout table.
 const idxHeaderSize = 8 + 256*4
 
+// isIdxV2 reports whether header, the start of a pack index, is that of a
+// version-2 index.
+func isIdxV2(header []byte) bool {
+	return len(header) >= 8 && bytes.Equal(header[:4], []byte{0xff, 't', 'O', 'c'}) &&
+		binary.BigEndian.Uint32(header[4:8]) == 2
+}
+
 // parseIdx reads a version-2 pack index held in data into the layout
 // go-git's idxfile.Decoder gives it (one slice per non-empty fanout bucket),
 // as sub-slices of data: no copies, and no SHA-1 of the whole file, which
@@ -492,13 +499,11 @@ const idxHeaderSize = 8 + 256*4
 // the magic and version, a non-decreasing fanout, and a size that fits the
 // object count exactly.
 func parseIdx(data []byte) (*idxfile.MemoryIndex, error) {
-	if len(data) < idxHeaderSize+40 || !bytes.Equal(data[:4], []byte{0xff, 't', 'O', 'c'}) {
+	if len(data) < idxHeaderSize+40 || !isIdxV2(data) {
 		return nil, errors.New("pack index: not a version-2 index")
 	}
 	idx := idxfile.NewMemoryIndex()
-	if idx.Version = binary.BigEndian.Uint32(data[4:]); idx.Version != 2 {
-		return nil, fmt.Errorf("pack index: version %d", idx.Version)
-	}
+	idx.Version = 2
 	prev := uint32(0)
 	for k := range 256 {
 		idx.Fanout[k] = binary.BigEndian.Uint32(data[8+4*k:])

@@ -582,7 +582,7 @@ func (p *lazyPack) find(id plumbing.Hash) (int64, bool) {
 	if p.bad {
 		return 0, false
 	}
-	const header = 8 + 256*4
+	const header = idxHeaderSize
 	if p.idx == nil {
 		f, err := p.dg.ObjectPackIdx(p.hash)
 		if err != nil {
@@ -591,7 +591,7 @@ func (p *lazyPack) find(id plumbing.Hash) (int64, bool) {
 		}
 		p.idx = f
 		var h [header]byte
-		if _, err := f.ReadAt(h[:], 0); err != nil || !bytes.Equal(h[:4], []byte{0xff, 't', 'O', 'c'}) || binary.BigEndian.Uint32(h[4:8]) != 2 {
+		if _, err := f.ReadAt(h[:], 0); err != nil || !isIdxV2(h[:]) {
 			p.bad = true
 			return 0, false
 		}
